@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The stored machine configuration and its single change path:
+ * merge -> read files -> check -> commit.  Conversions between the C value
+ * and JSON go through the generated visitors, so every front-end decodes
+ * exactly the same way.
+ */
+
+#include "prelude.h"
+
+#include "hw/core/machine-config.h"
+#include "hw/core/machine-type.h"
+#include "qapi-visit.h"
+#include "qapi/json-input-visitor.h"
+#include "qapi/json-output-visitor.h"
+#include "util/error.h"
+#include "util/json-writer.h"
+
+static MachineProperties *stored_config;
+static bool config_frozen;
+
+static MachineProperties *empty_config(void)
+{
+    return g_new0(MachineProperties, 1);
+}
+
+const MachineProperties *machine_config_get(void)
+{
+    if (stored_config == NULL) {
+        stored_config = empty_config();
+    }
+    return stored_config;
+}
+
+JsonNode *machine_config_to_json(const MachineProperties *cfg)
+{
+    JsonNode *out = NULL;
+    MachineProperties *value = (MachineProperties *)cfg;
+    Visitor *v = json_output_visitor_new(&out);
+    g_autoptr(GError) err = NULL;
+
+    /* Encoding a valid C value cannot fail. */
+    visit_type_MachineProperties(v, NULL, &value, &err);
+    g_assert_no_error(err);
+    visit_complete(v, &out);
+    visit_free(v);
+    return out;
+}
+
+MachineProperties *machine_config_from_json(JsonNode *node, bool keyval,
+                                            GError **errp)
+{
+    MachineProperties *cfg = NULL;
+    Visitor *v = keyval ? json_input_visitor_new_keyval(node)
+                        : json_input_visitor_new(node);
+    bool ok = visit_type_MachineProperties(v, NULL, &cfg, errp);
+
+    visit_free(v);
+    if (!ok) {
+        qapi_free_MachineProperties(cfg);
+        return NULL;
+    }
+    return cfg;
+}
+
+MachineProperties *machine_config_merge(const MachineProperties *base,
+                                        const MachineProperties *patch)
+{
+    g_autoptr(JsonNode) merged = machine_config_to_json(base);
+    g_autoptr(JsonNode) changes = machine_config_to_json(patch);
+    JsonObject *dst = json_node_get_object(merged);
+    JsonObjectIter iter;
+    const char *name;
+    JsonNode *value;
+    g_autoptr(GError) err = NULL;
+    MachineProperties *result;
+
+    json_object_iter_init(&iter, json_node_get_object(changes));
+    while (json_object_iter_next(&iter, &name, &value)) {
+        json_object_set_member(dst, name, json_node_copy(value));
+    }
+    /* Both halves came from valid values, so decoding cannot fail. */
+    result = machine_config_from_json(merged, false, &err);
+    g_assert_no_error(err);
+    return result;
+}
+
+bool machine_config_equal(const MachineProperties *a,
+                          const MachineProperties *b)
+{
+    g_autoptr(JsonNode) ja = machine_config_to_json(a);
+    g_autoptr(JsonNode) jb = machine_config_to_json(b);
+
+    return json_node_equal(ja, jb);
+}
+
+bool machine_config_set(const MachineProperties *patch, GPtrArray *warnings,
+                        GError **errp)
+{
+    g_autoptr(MachineProperties) candidate = NULL;
+    g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
+
+    if (config_frozen) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "The machine configuration cannot change after machine "
+                    "initialization");
+        return false;
+    }
+    candidate = machine_config_merge(machine_config_get(), patch);
+    if (!machine_config_load_files(candidate, errp) ||
+        !machine_config_check(candidate, notes, errp)) {
+        return false;
+    }
+    qapi_free_MachineProperties(stored_config);
+    stored_config = g_steal_pointer(&candidate);
+    if (warnings != NULL) {
+        for (guint i = 0; i < notes->len; i++) {
+            g_ptr_array_add(warnings, g_strdup(g_ptr_array_index(notes, i)));
+        }
+    }
+    return true;
+}
+
+void machine_config_freeze(void)
+{
+    MachineProperties *cfg = (MachineProperties *)machine_config_get();
+
+    if (cfg->type == NULL) {
+        const MachineType *mt = machine_type_default();
+
+        cfg->type = g_strdup(mt->alias != NULL ? mt->alias : mt->name);
+    }
+    config_frozen = true;
+}
+
+bool machine_config_is_frozen(void)
+{
+    return config_frozen;
+}
+
+void machine_config_reset(void)
+{
+    g_clear_pointer(&stored_config, qapi_free_MachineProperties);
+    config_frozen = false;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * The command line, parsed into a plain description with no side effects.
+ * main() acts on it afterwards, so a bad option never leaves anything
+ * half-started: nothing is opened, bound or written while parsing.
+ */
+
+#include "prelude.h"
+
+typedef enum CmdlineMonitorKind {
+    CMDLINE_MON,        /* -mon chardev=ID,... */
+    CMDLINE_QMP,        /* -qmp SPEC */
+    CMDLINE_QMP_PRETTY, /* -qmp-pretty SPEC */
+    CMDLINE_HMP,        /* -monitor SPEC */
+} CmdlineMonitorKind;
+
+typedef struct CmdlineMonitor {
+    CmdlineMonitorKind kind;
+    char *spec;
+} CmdlineMonitor;
+
+typedef struct QmpdCmdline {
+    char *prog_name;
+    bool nodefaults;
+    bool start_paused; /* -S */
+    bool daemonize;
+    bool preconfig;
+    bool show_version;
+    bool show_help;
+    bool exit_with_parent;
+    char *pidfile;
+    char *name;
+    char *uuid;
+    char *incoming;
+    char *qtest;
+    char *qtest_log;
+    GPtrArray *chardevs;     /* of char *, -chardev specs in order */
+    GPtrArray *monitors;     /* of CmdlineMonitor *, in order */
+    GPtrArray *machine_opts; /* of char *, -machine/-M in order */
+    GPtrArray *accels;       /* of char *, -accel in order */
+    GPtrArray *serials;      /* of char *, -serial in order */
+} QmpdCmdline;
+
+void cmdline_free(QmpdCmdline *cl);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(QmpdCmdline, cmdline_free)
+
+/**
+ * cmdline_parse:
+ * @argv: (transfer none): the NULL-terminated argument vector
+ *
+ * Recognizes every option (one or two leading dashes) and checks the
+ * syntax of their arguments.  An error message has the form
+ * "-OPTION ARG: problem" or "-OPTION: problem", ready for the
+ * "prog: " prefix.
+ *
+ * Returns: (transfer full): the parsed command line, or NULL with @errp
+ * set.
+ */
+QmpdCmdline *cmdline_parse(int argc, char **argv, GError **errp);
+
+/** cmdline_print_help: writes the -help text to stdout. */
+void cmdline_print_help(const char *prog_name);

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * State shared by the QMP and human monitor implementations.
+ */
+
+#include "chardev/char.h"
+#include "monitor/monitor.h"
+#include "prelude.h"
+#include "util/json-streamer.h"
+
+struct Monitor {
+    MonitorMode mode;
+    Chardev *chr;
+    bool connected;
+
+    /* QMP only */
+    JsonStreamer *streamer;
+    bool pretty;
+    bool command_mode; /* negotiation finished */
+    bool oob_enabled;
+
+    /* human monitor only */
+    GString *line;
+};
+
+/* Registry and globals (monitor.c) */
+QmpCommandList *monitor_negotiation_commands(void);
+MachineInitPhase monitor_current_phase(void);
+void monitor_register(Monitor *mon);
+void monitor_set_cur(Monitor *mon);
+
+/* Output (monitor.c) */
+void monitor_write(Monitor *mon, const char *text, gsize len);
+void monitor_printf(Monitor *mon, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/* QMP (qmp.c) */
+bool monitor_qmp_setup(Monitor *mon, GError **errp);
+void monitor_qmp_send(Monitor *mon, JsonNode *msg);
+void monitor_qmp_free(Monitor *mon);
+
+/* Human monitor (hmp.c) */
+bool monitor_hmp_setup(Monitor *mon, GError **errp);
+void monitor_hmp_free(Monitor *mon);
+JsonNode *monitor_run_command(const char *name, JsonObject *args,
+                              GError **errp);

@@ -1,0 +1,371 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Command-line parsing: the option table, argument syntax checks and the
+ * -help text.  Acting on the options is main()'s job (system/main.c).
+ */
+
+#include "prelude.h"
+
+#include <stdio.h>
+
+#include "system/cmdline.h"
+#include "util/error.h"
+#include "util/keyval.h"
+#include "util/opts.h"
+
+typedef struct CmdlineOption {
+    const char *name;
+    const char *arg; /* NULL: takes no argument; else its help name */
+    const char *help;
+    bool (*handle)(QmpdCmdline *cl, const char *arg, GError **errp);
+} CmdlineOption;
+
+static void cmdline_monitor_free(gpointer p)
+{
+    CmdlineMonitor *m = p;
+
+    g_free(m->spec);
+    g_free(m);
+}
+
+void cmdline_free(QmpdCmdline *cl)
+{
+    if (cl == NULL) {
+        return;
+    }
+    g_free(cl->prog_name);
+    g_free(cl->pidfile);
+    g_free(cl->name);
+    g_free(cl->uuid);
+    g_free(cl->incoming);
+    g_free(cl->qtest);
+    g_free(cl->qtest_log);
+    g_ptr_array_unref(cl->chardevs);
+    g_ptr_array_unref(cl->monitors);
+    g_ptr_array_unref(cl->machine_opts);
+    g_ptr_array_unref(cl->accels);
+    g_ptr_array_unref(cl->serials);
+    g_free(cl);
+}
+
+static void replace_string(char **slot, const char *value)
+{
+    g_free(*slot);
+    *slot = g_strdup(value);
+}
+
+static bool add_monitor(QmpdCmdline *cl, CmdlineMonitorKind kind,
+                        const char *spec)
+{
+    CmdlineMonitor *m = g_new0(CmdlineMonitor, 1);
+
+    m->kind = kind;
+    m->spec = g_strdup(spec);
+    g_ptr_array_add(cl->monitors, m);
+    return true;
+}
+
+static bool opt_nodefaults(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    cl->nodefaults = true;
+    return true;
+}
+
+static bool opt_S(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    cl->start_paused = true;
+    return true;
+}
+
+static bool opt_daemonize(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    cl->daemonize = true;
+    return true;
+}
+
+static bool opt_preconfig(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    cl->preconfig = true;
+    return true;
+}
+
+static bool opt_version(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    cl->show_version = true;
+    return true;
+}
+
+static bool opt_help(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    cl->show_help = true;
+    return true;
+}
+
+static bool opt_chardev(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    /* Full validation needs the chardev layer; main() does it in order. */
+    g_ptr_array_add(cl->chardevs, g_strdup(arg));
+    return true;
+}
+
+static bool opt_mon(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    return add_monitor(cl, CMDLINE_MON, arg);
+}
+
+static bool opt_qmp(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    return add_monitor(cl, CMDLINE_QMP, arg);
+}
+
+static bool opt_qmp_pretty(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    return add_monitor(cl, CMDLINE_QMP_PRETTY, arg);
+}
+
+static bool opt_monitor(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    return add_monitor(cl, CMDLINE_HMP, arg);
+}
+
+static bool opt_serial(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    g_ptr_array_add(cl->serials, g_strdup(arg));
+    return true;
+}
+
+static bool opt_name(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    static const char *const keys[] = {"guest", "process", "debug-threads",
+                                       NULL};
+    g_autoptr(Opts) opts = opts_parse(arg, "guest", errp);
+
+    if (opts == NULL || !opts_check_keys(opts, keys, errp)) {
+        return false;
+    }
+    replace_string(&cl->name, opts_get(opts, "guest"));
+    return true;
+}
+
+static bool opt_uuid(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    if (!g_uuid_string_is_valid(arg)) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "Fail to parse UUID string");
+        return false;
+    }
+    replace_string(&cl->uuid, arg);
+    return true;
+}
+
+static bool opt_pidfile(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    replace_string(&cl->pidfile, arg);
+    return true;
+}
+
+static bool opt_display(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    g_autoptr(Opts) opts = opts_parse(arg, "type", errp);
+    const char *type;
+
+    if (opts == NULL) {
+        return false;
+    }
+    type = opts_get(opts, "type");
+    if (type == NULL || !g_str_equal(type, "none")) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "Display '%s' is not available", type ? type : "");
+        return false;
+    }
+    return true;
+}
+
+static bool opt_audio(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    g_autoptr(Opts) opts = opts_parse(arg, "driver", errp);
+    const char *driver;
+
+    if (opts == NULL) {
+        return false;
+    }
+    driver = opts_get(opts, "driver");
+    if (driver == NULL || !g_str_equal(driver, "none")) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "Audio driver '%s' is not available", driver ? driver : "");
+        return false;
+    }
+    return true;
+}
+
+static bool opt_incoming(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    if (!g_str_equal(arg, "defer")) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "only 'defer' is supported until migration lands");
+        return false;
+    }
+    replace_string(&cl->incoming, arg);
+    return true;
+}
+
+static bool opt_machine(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    g_autoptr(JsonNode) tree = keyval_parse(arg, "type", NULL, errp);
+
+    if (tree == NULL) {
+        return false;
+    }
+    g_ptr_array_add(cl->machine_opts, g_strdup(arg));
+    return true;
+}
+
+static bool opt_accel(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    g_autoptr(Opts) opts = opts_parse(arg, "accel", errp);
+
+    if (opts == NULL) {
+        return false;
+    }
+    g_ptr_array_add(cl->accels, g_strdup(arg));
+    return true;
+}
+
+static bool opt_qtest(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    replace_string(&cl->qtest, arg);
+    return true;
+}
+
+static bool opt_qtest_log(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    replace_string(&cl->qtest_log, arg);
+    return true;
+}
+
+static bool opt_run_with(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    static const char *const keys[] = {"exit-with-parent", NULL};
+    g_autoptr(Opts) opts = opts_parse(arg, NULL, errp);
+
+    if (opts == NULL || !opts_check_keys(opts, keys, errp)) {
+        return false;
+    }
+    return opts_get_bool(opts, "exit-with-parent", false, &cl->exit_with_parent,
+                         errp);
+}
+
+static const CmdlineOption cmdline_options[] = {
+    {"accel", "NAME[,prop=value]", "select an accelerator (qtest)", opt_accel},
+    {"audio", "none", "audio backend (only 'none')", opt_audio},
+    {"chardev", "BACKEND,id=ID[,...]", "create a character device",
+     opt_chardev},
+    {"daemonize", NULL, "detach once initialization succeeded", opt_daemonize},
+    {"display", "none", "display backend (only 'none')", opt_display},
+    {"h", NULL, "show this help", opt_help},
+    {"help", NULL, "show this help", opt_help},
+    {"incoming", "defer", "wait for an incoming migration", opt_incoming},
+    {"M", "TYPE[,prop=value]", "same as -machine", opt_machine},
+    {"machine", "[type=]TYPE[,prop=value]", "select and configure the machine",
+     opt_machine},
+    {"mon", "[chardev=]ID[,mode=control|readline][,pretty=on]",
+     "attach a monitor to a chardev", opt_mon},
+    {"monitor", "SPEC", "human monitor on SPEC (e.g. stdio)", opt_monitor},
+    {"name", "[guest=]NAME", "name the virtual machine", opt_name},
+    {"nodefaults", NULL, "create no default devices", opt_nodefaults},
+    {"pidfile", "FILE", "write the process id to FILE", opt_pidfile},
+    {"preconfig", NULL, "stop in the configuration phase", opt_preconfig},
+    {"qmp", "SPEC", "QMP monitor on SPEC (e.g. unix:PATH,server=on)", opt_qmp},
+    {"qmp-pretty", "SPEC", "QMP monitor with pretty-printed JSON",
+     opt_qmp_pretty},
+    {"qtest", "SPEC", "qtest protocol on SPEC", opt_qtest},
+    {"qtest-log", "FILE", "log the qtest protocol to FILE", opt_qtest_log},
+    {"run-with", "exit-with-parent=on|off", "process behaviour", opt_run_with},
+    {"S", NULL, "do not start the machine until 'cont'", opt_S},
+    {"serial", "SPEC", "serial port on SPEC", opt_serial},
+    {"uuid", "UUID", "set the machine UUID", opt_uuid},
+    {"version", NULL, "print the version and exit", opt_version},
+};
+
+static const CmdlineOption *cmdline_find(const char *name)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(cmdline_options); i++) {
+        if (g_str_equal(cmdline_options[i].name, name)) {
+            return &cmdline_options[i];
+        }
+    }
+    return NULL;
+}
+
+QmpdCmdline *cmdline_parse(int argc, char **argv, GError **errp)
+{
+    g_autoptr(QmpdCmdline) cl = g_new0(QmpdCmdline, 1);
+
+    cl->prog_name = g_path_get_basename(argc > 0 ? argv[0] : "qmpd");
+    cl->chardevs = g_ptr_array_new_with_free_func(g_free);
+    cl->monitors = g_ptr_array_new_with_free_func(cmdline_monitor_free);
+    cl->machine_opts = g_ptr_array_new_with_free_func(g_free);
+    cl->accels = g_ptr_array_new_with_free_func(g_free);
+    cl->serials = g_ptr_array_new_with_free_func(g_free);
+
+    for (int i = 1; i < argc; i++) {
+        const char *word = argv[i];
+        const char *name = word;
+        const CmdlineOption *opt;
+        const char *arg = NULL;
+        g_autoptr(GError) err = NULL;
+
+        if (word[0] != '-') {
+            /* QEMU treats a bare word as a disk image; qmpd has none. */
+            g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                        "%s: unexpected argument (disk images are not "
+                        "supported)",
+                        word);
+            return NULL;
+        }
+        name = word + 1;
+        if (name[0] == '-') {
+            name++;
+        }
+        opt = cmdline_find(name);
+        if (opt == NULL) {
+            g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                        "%s: invalid option", word);
+            return NULL;
+        }
+        if (opt->arg != NULL) {
+            if (i + 1 >= argc) {
+                g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                            "%s: requires an argument", word);
+                return NULL;
+            }
+            arg = argv[++i];
+        }
+        if (!opt->handle(cl, arg, &err)) {
+            if (arg != NULL) {
+                g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC, "%s %s: %s",
+                            word, arg, err->message);
+            } else {
+                g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC, "%s: %s",
+                            word, err->message);
+            }
+            return NULL;
+        }
+    }
+    return g_steal_pointer(&cl);
+}
+
+void cmdline_print_help(const char *prog_name)
+{
+    printf("%s - a QMP-first virtual machine monitor core\n"
+           "usage: %s [options]\n\n",
+           QMPD_PACKAGE, prog_name);
+    for (gsize i = 0; i < G_N_ELEMENTS(cmdline_options); i++) {
+        const CmdlineOption *o = &cmdline_options[i];
+        g_autofree char *left = g_strdup_printf(
+            "-%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+
+        printf("  %-50s %s\n", left, o->help);
+    }
+    printf("\nDocumentation: docs/system/ in the source tree.\n");
+}

@@ -1,0 +1,391 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The daemon's command line from outside: rejected options and their
+ * one-line diagnostics, -version and -help, -pidfile, -daemonize, -name
+ * and -uuid, and that a failed start leaves no files behind.
+ */
+#include "prelude.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <gio/gio.h>
+
+#include "libqtest.h"
+
+#define RUN_TIMEOUT_MS 10000
+
+typedef struct RunResult {
+    int status; /* wait status */
+    char *out;
+    char *err;
+} RunResult;
+
+static void run_result_clear(RunResult *r)
+{
+    g_free(r->out);
+    g_free(r->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(RunResult, run_result_clear)
+
+typedef struct RunWait {
+    bool done;
+    GBytes *out;
+    GBytes *err;
+    GError *error;
+} RunWait;
+
+static void communicate_cb(GObject *source, GAsyncResult *res, gpointer data)
+{
+    RunWait *w = data;
+
+    g_subprocess_communicate_finish(G_SUBPROCESS(source), res, &w->out, &w->err,
+                                    &w->error);
+    w->done = true;
+}
+
+static char *bytes_to_string(GBytes *b)
+{
+    gsize len = 0;
+    const char *data = b ? g_bytes_get_data(b, &len) : NULL;
+
+    return g_strndup(data ? data : "", len);
+}
+
+/*
+ * Runs $QMPD_BINARY with @args (shell-split, "@D" replaced by @dir) and
+ * collects its output.  A daemon still running after RUN_TIMEOUT_MS is
+ * killed and fails the test.
+ */
+static void run_daemon(const char *args, const char *dir, RunResult *ret)
+{
+    g_autoptr(GStrvBuilder) b = g_strv_builder_new();
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GSubprocess) proc = NULL;
+    g_autoptr(GCancellable) cancel = g_cancellable_new();
+    g_autoptr(GBytes) no_input = g_bytes_new_static("", 0);
+    g_auto(GStrv) extra = NULL;
+    g_auto(GStrv) argv = NULL;
+    g_autofree char *expanded = NULL;
+    gint64 deadline = g_get_monotonic_time() + RUN_TIMEOUT_MS * 1000;
+    RunWait w = {0};
+    bool timed_out = false;
+
+    g_strv_builder_add(b, qtest_binary());
+    if (*args) {
+        g_auto(GStrv) parts = g_strsplit(args, "@D", -1);
+
+        expanded = g_strjoinv(dir ? dir : "", parts);
+        g_assert_true(g_shell_parse_argv(expanded, NULL, &extra, &err));
+        g_strv_builder_addv(b, (const char **)extra);
+    }
+    argv = g_strv_builder_end(b);
+    g_test_message("running: %s", expanded ? expanded : "(no arguments)");
+    proc = g_subprocess_newv((const char *const *)argv,
+                             G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                 G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                 G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                             &err);
+    g_assert_no_error(err);
+    g_subprocess_communicate_async(proc, no_input, cancel, communicate_cb, &w);
+    while (!w.done) {
+        while (g_main_context_iteration(NULL, FALSE)) {
+            /* dispatch */
+        }
+        if (!w.done && !timed_out && g_get_monotonic_time() > deadline) {
+            timed_out = true;
+            g_subprocess_force_exit(proc);
+        }
+        if (!w.done) {
+            g_usleep(2000);
+        }
+    }
+    g_assert_no_error(w.error);
+    g_subprocess_wait(proc, NULL, &err);
+    g_assert_no_error(err);
+    ret->status = g_subprocess_get_status(proc);
+    ret->out = bytes_to_string(w.out);
+    ret->err = bytes_to_string(w.err);
+    g_clear_pointer(&w.out, g_bytes_unref);
+    g_clear_pointer(&w.err, g_bytes_unref);
+    if (timed_out) {
+        g_error("'%s' still running after %d ms; stderr: %s", args,
+                RUN_TIMEOUT_MS, ret->err);
+    }
+}
+
+static void assert_exit_code(const RunResult *r, int code)
+{
+    g_assert_true(WIFEXITED(r->status));
+    g_assert_cmpint(WEXITSTATUS(r->status), ==, code);
+}
+
+static void assert_dir_empty(const char *dir)
+{
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    const char *name;
+
+    g_assert_nonnull(d);
+    name = g_dir_read_name(d);
+    if (name) {
+        g_error("'%s' left behind in %s", name, dir);
+    }
+}
+
+typedef struct BadCmdline {
+    const char *args;   /* "@D" is the test's temporary folder */
+    const char *prefix; /* start of the stderr line, after "@D" expansion */
+    const char *reason; /* must appear after the prefix */
+} BadCmdline;
+
+static const BadCmdline bad_cmdlines[] = {
+    {"-bogus", "qmpd: -bogus: ", "invalid option"},
+    {"--bogus", "qmpd: --bogus: ", "invalid option"},
+    {"-chardev", "qmpd: -chardev: ", "requires an argument"},
+    {"-name", "qmpd: -name: ", "requires an argument"},
+    {"-pidfile", "qmpd: -pidfile: ", "requires an argument"},
+    {"-incoming", "qmpd: -incoming: ", "requires an argument"},
+    {"-chardev bogus,id=x", "qmpd: -chardev bogus,id=x: ", "'bogus'"},
+    {"-chardev null", "qmpd: -chardev null: ", "id"},
+    {"-chardev null,id=a,bogus=1",
+     "qmpd: -chardev null,id=a,bogus=1: ", "Invalid parameter 'bogus'"},
+    {"-chardev null,id=a -chardev null,id=a",
+     "qmpd: -chardev null,id=a: ", "Duplicate ID 'a'"},
+    {"-mon chardev=nope", "qmpd: -mon chardev=nope: ", "not found"},
+    {"-chardev null,id=a -mon chardev=a,mode=bogus",
+     "qmpd: -mon chardev=a,mode=bogus: ", "'bogus'"},
+    {"-mon bogus=1", "qmpd: -mon bogus=1: ", "Invalid parameter 'bogus'"},
+    {"-qmp bogus:x", "qmpd: -qmp bogus:x: ", "bogus"},
+    {"-uuid bogus", "qmpd: -uuid bogus: ", "UUID"},
+    {"-uuid 1234", "qmpd: -uuid 1234: ", "UUID"},
+    {"-uuid 6ba7b810-9dad-11d1-80b4-00c04fd430cz",
+     "qmpd: -uuid 6ba7b810-9dad-11d1-80b4-00c04fd430cz: ", "UUID"},
+    /* Failures after a server socket was created must remove it. */
+    {"-chardev socket,id=s,path=@D/s.sock,server=on,wait=off "
+     "-mon chardev=s,mode=control -mon chardev=nope,mode=control",
+     "qmpd: -mon chardev=nope,mode=control: ", "not found"},
+    {"-qmp unix:@D/q.sock,server=on,wait=off "
+     "-mon chardev=nope,mode=control",
+     "qmpd: -mon chardev=nope,mode=control: ", "not found"},
+    {"-chardev socket,id=s,path=@D/s.sock,server=on,wait=off,bogus=1",
+     "qmpd: -chardev socket,id=s,path=@D/s.sock,server=on,wait=off,bogus=1: ",
+     "Invalid parameter 'bogus'"},
+};
+
+static void test_bad_cmdline(gconstpointer opaque)
+{
+    const BadCmdline *c = opaque;
+    g_autofree char *dir = qtest_make_tmpdir();
+    g_autofree char *args = g_strdup_printf(
+        "-nodefaults -display none -pidfile @D/pid %s", c->args);
+    g_autofree char *prefix = NULL;
+    g_auto(GStrv) lines = NULL;
+    g_auto(GStrv) parts = g_strsplit(c->prefix, "@D", -1);
+    g_auto(RunResult) r = {0};
+
+    prefix = g_strjoinv(dir, parts);
+    run_daemon(args, dir, &r);
+    g_test_message("stderr: %s", r.err);
+    assert_exit_code(&r, 1);
+    g_assert_true(g_str_has_suffix(r.err, "\n"));
+    lines = g_strsplit(r.err, "\n", -1);
+    /* Exactly one line: "...\n" splits into the line and "". */
+    g_assert_cmpuint(g_strv_length(lines), ==, 2);
+    g_assert_true(g_str_has_prefix(lines[0], prefix));
+    g_assert_nonnull(strstr(lines[0] + strlen(prefix), c->reason));
+    g_assert_cmpstr(r.out, ==, "");
+    assert_dir_empty(dir);
+    qtest_remove_tmpdir(dir);
+}
+
+static char *daemon_version(void)
+{
+    QTestState *s = qtest_init(NULL);
+    g_autoptr(JsonNode) ret =
+        qtest_qmp_assert_success_ref(s, "{\"execute\": \"query-version\"}");
+    JsonObject *q =
+        json_object_get_object_member(json_node_get_object(ret), "qemu");
+    char *v = g_strdup_printf("%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT
+                              ".%" G_GINT64_FORMAT,
+                              json_object_get_int_member(q, "major"),
+                              json_object_get_int_member(q, "minor"),
+                              json_object_get_int_member(q, "micro"));
+
+    qtest_quit(s);
+    return v;
+}
+
+static void test_version(void)
+{
+    static const char *const spellings[] = {"-version", "--version"};
+    g_autofree char *version = daemon_version();
+
+    for (size_t i = 0; i < G_N_ELEMENTS(spellings); i++) {
+        g_auto(RunResult) r = {0};
+
+        run_daemon(spellings[i], NULL, &r);
+        assert_exit_code(&r, 0);
+        g_assert_nonnull(strstr(r.out, version));
+        g_assert_cmpstr(r.err, ==, "");
+    }
+}
+
+static void test_help(void)
+{
+    static const char *const spellings[] = {"-h", "-help", "--help"};
+    static const char *const options[] = {
+        "-chardev",   "-mon",      "-qmp",       "-monitor",
+        "-name",      "-uuid",     "-daemonize", "-pidfile",
+        "-preconfig", "-incoming", "-version",
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(spellings); i++) {
+        g_auto(RunResult) r = {0};
+
+        run_daemon(spellings[i], NULL, &r);
+        assert_exit_code(&r, 0);
+        g_assert_cmpstr(r.err, ==, "");
+        for (size_t j = 0; j < G_N_ELEMENTS(options); j++) {
+            g_test_message("help mentions %s", options[j]);
+            g_assert_nonnull(strstr(r.out, options[j]));
+        }
+    }
+}
+
+static int read_pidfile(const char *path)
+{
+    g_autofree char *text = NULL;
+    g_autoptr(GError) err = NULL;
+    char *end = NULL;
+    gint64 pid;
+
+    g_file_get_contents(path, &text, NULL, &err);
+    g_assert_no_error(err);
+    pid = g_ascii_strtoll(text, &end, 10);
+    g_assert_true(end != text);
+    g_assert_true(*end == '\0' || g_str_equal(end, "\n"));
+    return (int)pid;
+}
+
+static void test_pidfile(void)
+{
+    g_autofree char *dir = qtest_make_tmpdir();
+    g_autofree char *pidfile = g_build_filename(dir, "qmpd.pid", NULL);
+    g_autofree char *args = g_strdup_printf("-pidfile %s", pidfile);
+    QTestState *s = qtest_init(args);
+
+    g_assert_cmpint(read_pidfile(pidfile), ==, qtest_pid(s));
+    qtest_quit(s);
+    g_assert_false(g_file_test(pidfile, G_FILE_TEST_EXISTS));
+    qtest_remove_tmpdir(dir);
+}
+
+static bool process_gone(int pid, unsigned timeout_ms)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+
+    while (g_get_monotonic_time() < deadline) {
+        if (kill(pid, 0) < 0 && errno == ESRCH) {
+            return true;
+        }
+        g_usleep(5000);
+    }
+    return false;
+}
+
+static void test_daemonize(void)
+{
+    g_autofree char *dir = qtest_make_tmpdir();
+    g_autofree char *pidfile = g_build_filename(dir, "pid", NULL);
+    g_autofree char *sock = g_build_filename(dir, "m.sock", NULL);
+    g_auto(RunResult) r = {0};
+    g_autoptr(JsonObject) ev = NULL;
+    QTestState *c;
+    int pid;
+
+    run_daemon("-daemonize -pidfile @D/pid -nodefaults -display none "
+               "-chardev socket,id=m,path=@D/m.sock,server=on,wait=off "
+               "-mon chardev=m,mode=control -name daemon",
+               dir, &r);
+    assert_exit_code(&r, 0);
+    pid = read_pidfile(pidfile);
+    g_assert_cmpint(pid, >, 0);
+    g_assert_cmpint(kill(pid, 0), ==, 0);
+
+    c = qtest_qmp_connect(sock, true);
+    qtest_qmp_assert_success(c, "{\"execute\": \"query-status\"}");
+    qtest_qmp_send(c, "{\"execute\": \"quit\"}");
+    ev = qtest_qmp_eventwait_ref(c, "SHUTDOWN");
+    g_assert_true(qtest_qmp_is_closed(c, 10000));
+    qtest_qmp_disconnect(c);
+    g_assert_true(process_gone(pid, 10000));
+    g_assert_false(g_file_test(pidfile, G_FILE_TEST_EXISTS));
+    qtest_remove_tmpdir(dir);
+}
+
+static JsonObject *query(QTestState *s, const char *cmd)
+{
+    g_autofree char *req = g_strdup_printf("{\"execute\": \"%s\"}", cmd);
+    g_autoptr(JsonNode) ret = qtest_qmp_assert_success_ref(s, "%s", req);
+
+    g_assert_true(JSON_NODE_HOLDS_OBJECT(ret));
+    return json_object_ref(json_node_get_object(ret));
+}
+
+static void test_name(void)
+{
+    QTestState *s = qtest_init("-name foo");
+    g_autoptr(JsonObject) info = query(s, "query-name");
+
+    g_assert_cmpstr(json_object_get_string_member(info, "name"), ==, "foo");
+    qtest_quit(s);
+
+    s = qtest_init(NULL);
+    g_clear_pointer(&info, json_object_unref);
+    info = query(s, "query-name");
+    g_assert_false(json_object_has_member(info, "name"));
+    qtest_quit(s);
+}
+
+static void test_uuid(void)
+{
+    static const struct {
+        const char *arg;
+        const char *expected;
+    } cases[] = {
+        {NULL, "00000000-0000-0000-0000-000000000000"},
+        {"-uuid 6ba7b810-9dad-11d1-80b4-00c04fd430c8",
+         "6ba7b810-9dad-11d1-80b4-00c04fd430c8"},
+        {"-uuid 6BA7B810-9DAD-11D1-80B4-00C04FD430C8",
+         "6ba7b810-9dad-11d1-80b4-00c04fd430c8"},
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        QTestState *s = qtest_init(cases[i].arg);
+        g_autoptr(JsonObject) info = query(s, "query-uuid");
+
+        g_assert_cmpstr(json_object_get_string_member(info, "UUID"), ==,
+                        cases[i].expected);
+        qtest_quit(s);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    for (size_t i = 0; i < G_N_ELEMENTS(bad_cmdlines); i++) {
+        g_autofree char *path = g_strdup_printf("/cmdline/bad/%zu", i);
+
+        g_test_add_data_func(path, &bad_cmdlines[i], test_bad_cmdline);
+    }
+    g_test_add_func("/cmdline/version", test_version);
+    g_test_add_func("/cmdline/help", test_help);
+    g_test_add_func("/cmdline/pidfile", test_pidfile);
+    g_test_add_func("/cmdline/daemonize", test_daemonize);
+    g_test_add_func("/cmdline/name", test_name);
+    g_test_add_func("/cmdline/uuid", test_uuid);
+    return g_test_run();
+}

@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * QMP framing: finds where each top-level JSON value ends in a byte stream
+ * and hands the text of that value to json-glib.  Only the lexical skeleton
+ * (strings, escapes, brackets, scalars) is tracked here; json-glib does
+ * the real parsing, so this scanner never has to be a full JSON parser.
+ */
+
+#include "prelude.h"
+
+#include <string.h>
+
+#include "util/error.h"
+#include "util/json-streamer.h"
+
+/*
+ * Past this much retained capacity the message buffer is released after
+ * each message, so one large request does not pin memory for the whole
+ * session.
+ */
+#define STREAMER_KEEP_CAPACITY (64u << 10)
+
+typedef enum ScanState {
+    SCAN_BETWEEN,    /* outside strings (between or inside containers) */
+    SCAN_SCALAR,     /* inside a top-level number or literal */
+    SCAN_STRING,     /* inside a string */
+    SCAN_STRING_ESC, /* just after a backslash in a string */
+} ScanState;
+
+struct JsonStreamer {
+    JsonStreamerFunc fn;
+    void *opaque;
+
+    GString *buf;  /* text of the current message (double-quoted form) */
+    gsize size;    /* input bytes of the current message */
+    guint64 depth; /* open brackets; unbounded so oversized input nests */
+    ScanState state;
+    char quote;    /* '"' or '\'' while in a string */
+    bool too_big;  /* over JSON_STREAMER_MAX_SIZE: discard, then fail */
+    bool too_deep; /* over JSON_STREAMER_MAX_DEPTH: discard, then fail */
+};
+
+JsonStreamer *json_streamer_new(JsonStreamerFunc fn, void *opaque)
+{
+    JsonStreamer *js;
+
+    g_return_val_if_fail(fn != NULL, NULL);
+
+    js = g_new0(JsonStreamer, 1);
+    js->fn = fn;
+    js->opaque = opaque;
+    js->buf = g_string_sized_new(256);
+    return js;
+}
+
+void json_streamer_free(JsonStreamer *js)
+{
+    if (!js) {
+        return;
+    }
+    g_string_free(js->buf, TRUE);
+    g_free(js);
+}
+
+void json_streamer_reset(JsonStreamer *js)
+{
+    g_return_if_fail(js != NULL);
+
+    if (js->buf->allocated_len > STREAMER_KEEP_CAPACITY) {
+        g_string_free(js->buf, TRUE);
+        js->buf = g_string_sized_new(256);
+    } else {
+        g_string_truncate(js->buf, 0);
+    }
+    js->size = 0;
+    js->depth = 0;
+    js->state = SCAN_BETWEEN;
+    js->quote = 0;
+    js->too_big = false;
+    js->too_deep = false;
+}
+
+gsize json_streamer_pending_size(const JsonStreamer *js)
+{
+    g_return_val_if_fail(js != NULL, 0);
+
+    return js->buf->len;
+}
+
+static void emit_error(JsonStreamer *js, GError *err)
+{
+    js->fn(js->opaque, NULL, err);
+    g_error_free(err);
+}
+
+/*
+ * json-glib prefixes its messages with "<data>:LINE:COL: Parse error: ";
+ * the position means nothing to a QMP client, so only the detail stays.
+ */
+static const char *parse_error_detail(const GError *err)
+{
+    const char *detail = strstr(err->message, "Parse error: ");
+
+    if (err->domain == JSON_PARSER_ERROR &&
+        err->code == JSON_PARSER_ERROR_MISSING_COLON) {
+        return "missing : in object pair";
+    }
+    return detail ? detail + strlen("Parse error: ") : err->message;
+}
+
+/* Hands the finished message to the callback and starts a fresh one */
+static void complete_message(JsonStreamer *js)
+{
+    g_autoptr(JsonParser) parser = NULL;
+    g_autoptr(GError) local_err = NULL;
+
+    if (js->too_big) {
+        emit_error(js, g_error_new_literal(QMPD_ERROR, QMPD_ERROR_GENERIC,
+                                           "JSON token size limit exceeded"));
+    } else if (js->too_deep) {
+        emit_error(js,
+                   g_error_new_literal(QMPD_ERROR, QMPD_ERROR_GENERIC,
+                                       "JSON nesting depth limit exceeded"));
+    } else if (!g_utf8_validate(js->buf->str, js->buf->len, NULL)) {
+        /* Checked here so the text matches QEMU's, not json-glib's */
+        emit_error(js, g_error_new_literal(
+                           QMPD_ERROR, QMPD_ERROR_GENERIC,
+                           "JSON parse error, invalid UTF-8 sequence in "
+                           "string"));
+    } else {
+        parser = json_parser_new();
+        if (!json_parser_load_from_data(parser, js->buf->str, js->buf->len,
+                                        &local_err)) {
+            emit_error(js, g_error_new(QMPD_ERROR, QMPD_ERROR_GENERIC,
+                                       "JSON parse error, %s",
+                                       parse_error_detail(local_err)));
+        } else if (!json_parser_get_root(parser)) {
+            /* json-glib skips comments, so "/" + "/x" parses as nothing */
+            emit_error(js, g_error_new_literal(QMPD_ERROR, QMPD_ERROR_GENERIC,
+                                               "JSON parse error, expecting "
+                                               "value"));
+        } else {
+            js->fn(js->opaque, json_parser_steal_root(parser), NULL);
+        }
+    }
+    json_streamer_reset(js);
+}
+
+/*
+ * A byte that can never appear in JSON text drops the partial message,
+ * with QEMU's "stray" error.  Clients send one on purpose to resync.
+ */
+static void stray_byte(JsonStreamer *js, guchar c)
+{
+    char shown[8] = "";
+
+    if (c == 0xFF) {
+        /* QEMU shows the byte as U+FFFD; the writer escapes it */
+        g_strlcpy(shown, "\xEF\xBF\xBD", sizeof(shown));
+    } else if (c != 0) {
+        shown[0] = (char)c;
+    }
+    json_streamer_reset(js);
+    emit_error(js, g_error_new(QMPD_ERROR, QMPD_ERROR_GENERIC,
+                               "JSON parse error, stray '%s'", shown));
+}
+
+static void append(JsonStreamer *js, const char *data, gsize len)
+{
+    if (js->too_big || js->too_deep) {
+        return;
+    }
+    g_string_append_len(js->buf, data, len);
+}
+
+/*
+ * Counts @len more input bytes against the size limit.  Crossing it drops
+ * what was buffered: the rest of the message is only scanned for its end.
+ */
+static void account(JsonStreamer *js, gsize len)
+{
+    js->size += len;
+    if (!js->too_big && js->size > JSON_STREAMER_MAX_SIZE) {
+        js->too_big = true;
+        g_string_free(js->buf, TRUE);
+        js->buf = g_string_sized_new(256);
+    }
+}
+
+static bool is_json_space(guchar c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static bool is_stray_outside_string(guchar c)
+{
+    return (c < 0x20 && !is_json_space(c)) || c == 0xFF;
+}
+
+/*
+ * Length of the run at @p that needs no special treatment inside a
+ * string: the hot loop for large payloads, so it only compares bytes.
+ */
+static gsize plain_string_run(const guchar *p, const guchar *end)
+{
+    const guchar *q = p;
+
+    while (q < end && *q >= 0x20 && *q != '"' && *q != '\\' && *q != '\'' &&
+           *q != 0xFF) {
+        q++;
+    }
+    return q - p;
+}
+
+/*
+ * Length of the run at @p with no quote, bracket or stray byte.  Spaces
+ * end a top-level scalar, but inside a container they are just copied.
+ */
+static gsize plain_value_run(const guchar *p, const guchar *end,
+                             bool allow_space)
+{
+    const guchar *q = p;
+
+    while (q < end && *q != '"' && *q != '\'' && *q != '{' && *q != '}' &&
+           *q != '[' && *q != ']' && *q != 0xFF &&
+           (*q > 0x20 || (allow_space && is_json_space(*q)))) {
+        q++;
+    }
+    return q - p;
+}
+
+/* Inside a string: returns the number of bytes consumed */
+static gsize scan_string(JsonStreamer *js, const guchar *p, const guchar *end)
+{
+    gsize run = plain_string_run(p, end);
+    guchar c;
+
+    if (run) {
+        account(js, run);
+        append(js, (const char *)p, run);
+        return run;
+    }
+    c = *p;
+    if (c < 0x20 || c == 0xFF) {
+        /* Raw control characters are invalid in strings too */
+        stray_byte(js, c);
+        return 1;
+    }
+    account(js, 1);
+    if (c == '\\') {
+        js->state = SCAN_STRING_ESC;
+    } else if (c == (guchar)js->quote) {
+        append(js, "\"", 1);
+        js->state = SCAN_BETWEEN;
+        if (js->depth == 0) {
+            complete_message(js);
+        }
+    } else if (c == '"') {
+        /* a double quote inside a single-quoted string */
+        append(js, "\\\"", 2);
+    } else {
+        append(js, (const char *)p, 1);
+    }
+    return 1;
+}
+
+static void scan_escape(JsonStreamer *js, guchar c)
+{
+    if (c < 0x20 || c == 0xFF) {
+        stray_byte(js, c);
+        return;
+    }
+    account(js, 1);
+    if (c == '\'') {
+        /* \' is QEMU's extension; in JSON proper the quote needs none */
+        append(js, "'", 1);
+    } else {
+        char esc[2] = {'\\', (char)c};
+
+        append(js, esc, 2);
+    }
+    js->state = SCAN_STRING;
+}
+
+static void open_bracket(JsonStreamer *js, const guchar *p)
+{
+    account(js, 1);
+    js->depth++;
+    if (js->depth > JSON_STREAMER_MAX_DEPTH && !js->too_deep) {
+        js->too_deep = true;
+        g_string_truncate(js->buf, 0);
+    }
+    append(js, (const char *)p, 1);
+}
+
+static void close_bracket(JsonStreamer *js, const guchar *p)
+{
+    if (js->depth == 0) {
+        /* A closer with nothing open is a message of its own */
+        json_streamer_reset(js);
+        emit_error(js, g_error_new_literal(QMPD_ERROR, QMPD_ERROR_GENERIC,
+                                           "JSON parse error, expecting "
+                                           "value"));
+        return;
+    }
+    account(js, 1);
+    append(js, (const char *)p, 1);
+    js->depth--;
+    if (js->depth == 0) {
+        complete_message(js);
+    }
+}
+
+/* Outside strings: returns the number of bytes consumed */
+static gsize scan_between(JsonStreamer *js, const guchar *p, const guchar *end)
+{
+    guchar c = *p;
+    gsize run;
+
+    if (js->state == SCAN_SCALAR && js->depth == 0 &&
+        (is_json_space(c) || strchr("\"'{}[]", c) || c == 0xFF || c < 0x20)) {
+        /* the delimiter ends the scalar and is then scanned on its own */
+        complete_message(js);
+        return 0;
+    }
+    if (is_stray_outside_string(c)) {
+        stray_byte(js, c);
+        return 1;
+    }
+    if (is_json_space(c) && js->depth == 0) {
+        /* between messages, or ending a top-level scalar: not kept */
+        return 1;
+    }
+    switch (c) {
+    case '"':
+    case '\'':
+        account(js, 1);
+        append(js, "\"", 1);
+        js->quote = (char)c;
+        js->state = SCAN_STRING;
+        return 1;
+    case '{':
+    case '[':
+        open_bracket(js, p);
+        return 1;
+    case '}':
+    case ']':
+        close_bracket(js, p);
+        return 1;
+    default:
+        break;
+    }
+    run = plain_value_run(p, end, js->depth > 0);
+    account(js, run);
+    append(js, (const char *)p, run);
+    if (js->depth == 0) {
+        js->state = SCAN_SCALAR;
+    }
+    return run;
+}
+
+void json_streamer_feed(JsonStreamer *js, const void *buf, gsize len)
+{
+    const guchar *p = buf;
+    const guchar *end = p + len;
+
+    g_return_if_fail(js != NULL);
+    g_return_if_fail(buf != NULL || len == 0);
+
+    while (p < end) {
+        switch (js->state) {
+        case SCAN_STRING:
+            p += scan_string(js, p, end);
+            break;
+        case SCAN_STRING_ESC:
+            scan_escape(js, *p);
+            p++;
+            break;
+        case SCAN_BETWEEN:
+        case SCAN_SCALAR:
+            p += scan_between(js, p, end);
+            break;
+        }
+    }
+}
