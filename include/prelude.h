@@ -9,5 +9,6 @@
 #include "qmpd-config.h"
 
 #include <glib.h>
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>

@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 
+#include "hw/core/machine-legacy.h"
 #include "system/cmdline.h"
 #include "util/error.h"
 #include "util/keyval.h"
@@ -28,6 +29,18 @@ static void cmdline_monitor_free(gpointer p)
     g_free(m);
 }
 
+static void cmdline_machine_arg_free(gpointer p)
+{
+    CmdlineMachineArg *m = p;
+
+    g_free(m->option);
+    g_free(m->arg);
+    if (m->fragment != NULL) {
+        json_node_unref(m->fragment);
+    }
+    g_free(m);
+}
+
 void cmdline_free(QmpdCmdline *cl)
 {
     if (cl == NULL) {
@@ -36,13 +49,14 @@ void cmdline_free(QmpdCmdline *cl)
     g_free(cl->prog_name);
     g_free(cl->pidfile);
     g_free(cl->name);
-    g_free(cl->uuid);
+    g_free(cl->machine_help_type);
+    g_free(cl->accel_from_machine);
     g_free(cl->incoming);
     g_free(cl->qtest);
     g_free(cl->qtest_log);
     g_ptr_array_unref(cl->chardevs);
     g_ptr_array_unref(cl->monitors);
-    g_ptr_array_unref(cl->machine_opts);
+    g_ptr_array_unref(cl->machine_args);
     g_ptr_array_unref(cl->accels);
     g_ptr_array_unref(cl->serials);
     g_free(cl);
@@ -147,17 +161,6 @@ static bool opt_name(QmpdCmdline *cl, const char *arg, GError **errp)
     return true;
 }
 
-static bool opt_uuid(QmpdCmdline *cl, const char *arg, GError **errp)
-{
-    if (!g_uuid_string_is_valid(arg)) {
-        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
-                    "Fail to parse UUID string");
-        return false;
-    }
-    replace_string(&cl->uuid, arg);
-    return true;
-}
-
 static bool opt_pidfile(QmpdCmdline *cl, const char *arg, GError **errp)
 {
     replace_string(&cl->pidfile, arg);
@@ -209,15 +212,77 @@ static bool opt_incoming(QmpdCmdline *cl, const char *arg, GError **errp)
     return true;
 }
 
-static bool opt_machine(QmpdCmdline *cl, const char *arg, GError **errp)
+/*
+ * Every option that sets part of the machine configuration.  The syntax is
+ * checked now; main() merges the fragments in command-line order.
+ */
+static bool add_machine_arg(QmpdCmdline *cl, const char *option,
+                            const char *arg, GError **errp)
 {
-    g_autoptr(JsonNode) tree = keyval_parse(arg, "type", NULL, errp);
+    CmdlineMachineArg *m;
+    bool help = false;
+    JsonNode *fragment = machine_legacy_to_keyval(option, arg, &help, errp);
 
-    if (tree == NULL) {
+    if (fragment == NULL) {
         return false;
     }
-    g_ptr_array_add(cl->machine_opts, g_strdup(arg));
+    if (help) {
+        JsonObject *obj = json_node_get_object(fragment);
+
+        cl->machine_help = true;
+        g_free(cl->machine_help_type);
+        cl->machine_help_type =
+            json_object_has_member(obj, "type")
+                ? g_strdup(json_object_get_string_member(obj, "type"))
+                : NULL;
+        json_node_unref(fragment);
+        return true;
+    }
+    m = g_new0(CmdlineMachineArg, 1);
+    m->option = g_strdup(option);
+    m->arg = g_strdup(arg);
+    m->fragment = fragment;
+    g_ptr_array_add(cl->machine_args, m);
     return true;
+}
+
+static bool opt_machine(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    g_autoptr(JsonNode) tree = keyval_parse(arg, "type", NULL, NULL);
+
+    /* The accelerator is not part of the machine configuration. */
+    if (tree != NULL &&
+        json_object_has_member(json_node_get_object(tree), "accel")) {
+        JsonNode *accel =
+            json_object_get_member(json_node_get_object(tree), "accel");
+
+        if (JSON_NODE_HOLDS_VALUE(accel)) {
+            replace_string(&cl->accel_from_machine,
+                           json_node_get_string(accel));
+        }
+    }
+    return add_machine_arg(cl, "machine", arg, errp);
+}
+
+#define MACHINE_OPTION(fn, name)                                    \
+    static bool fn(QmpdCmdline *cl, const char *arg, GError **errp) \
+    {                                                               \
+        return add_machine_arg(cl, name, arg, errp);                \
+    }
+
+MACHINE_OPTION(opt_smbios, "smbios")
+MACHINE_OPTION(opt_rtc, "rtc")
+MACHINE_OPTION(opt_fw_cfg, "fw_cfg")
+MACHINE_OPTION(opt_acpitable, "acpitable")
+MACHINE_OPTION(opt_semihosting_config, "semihosting-config")
+MACHINE_OPTION(opt_memory, "m")
+MACHINE_OPTION(opt_smp, "smp")
+MACHINE_OPTION(opt_boot, "boot")
+MACHINE_OPTION(opt_uuid, "uuid")
+
+static bool opt_semihosting(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    return add_machine_arg(cl, "semihosting-config", "enable=on", errp);
 }
 
 static bool opt_accel(QmpdCmdline *cl, const char *arg, GError **errp)
@@ -257,14 +322,22 @@ static bool opt_run_with(QmpdCmdline *cl, const char *arg, GError **errp)
 
 static const CmdlineOption cmdline_options[] = {
     {"accel", "NAME[,prop=value]", "select an accelerator (qtest)", opt_accel},
+    {"acpitable", "[data=]FILE[:FILE]|file=FILE[,sig=,rev=,oem_id=,...]",
+     "add a user ACPI table (sugar for -M acpitable.N.*)", opt_acpitable},
     {"audio", "none", "audio backend (only 'none')", opt_audio},
+    {"boot", "[order=]DRIVES[,once=,menu=on|off,...]",
+     "boot settings (sugar for -M boot.*)", opt_boot},
     {"chardev", "BACKEND,id=ID[,...]", "create a character device",
      opt_chardev},
     {"daemonize", NULL, "detach once initialization succeeded", opt_daemonize},
     {"display", "none", "display backend (only 'none')", opt_display},
+    {"fw_cfg", "[name=]NAME,string=STR|file=FILE",
+     "add a fw_cfg file (sugar for -M fw-cfg.N.*)", opt_fw_cfg},
     {"h", NULL, "show this help", opt_help},
     {"help", NULL, "show this help", opt_help},
     {"incoming", "defer", "wait for an incoming migration", opt_incoming},
+    {"m", "[size=]SIZE[,slots=N,maxmem=SIZE]",
+     "guest RAM; a bare number is MiB (sugar for -M memory.*)", opt_memory},
     {"M", "TYPE[,prop=value]", "same as -machine", opt_machine},
     {"machine", "[type=]TYPE[,prop=value]", "select and configure the machine",
      opt_machine},
@@ -280,9 +353,19 @@ static const CmdlineOption cmdline_options[] = {
      opt_qmp_pretty},
     {"qtest", "SPEC", "qtest protocol on SPEC", opt_qtest},
     {"qtest-log", "FILE", "log the qtest protocol to FILE", opt_qtest_log},
+    {"rtc", "base=utc|localtime|DATE[,clock=host|rt|vm][,driftfix=none|slew]",
+     "real-time clock (sugar for -M rtc.*)", opt_rtc},
     {"run-with", "exit-with-parent=on|off", "process behaviour", opt_run_with},
     {"S", NULL, "do not start the machine until 'cont'", opt_S},
+    {"semihosting", NULL, "enable semihosting", opt_semihosting},
+    {"semihosting-config",
+     "[enable=]on|off[,target=native|gdb|auto,chardev=ID,arg=STR...]",
+     "semihosting (sugar for -M semihosting-config.*)", opt_semihosting_config},
     {"serial", "SPEC", "serial port on SPEC", opt_serial},
+    {"smbios", "type=N,KEY=VALUE...|file=FILE",
+     "SMBIOS fields or tables (sugar for -M smbios.*)", opt_smbios},
+    {"smp", "[cpus=]N[,maxcpus=,sockets=,dies=,cores=,threads=]",
+     "CPU topology (sugar for -M smp.*)", opt_smp},
     {"uuid", "UUID", "set the machine UUID", opt_uuid},
     {"version", NULL, "print the version and exit", opt_version},
 };
@@ -304,7 +387,7 @@ QmpdCmdline *cmdline_parse(int argc, char **argv, GError **errp)
     cl->prog_name = g_path_get_basename(argc > 0 ? argv[0] : "qmpd");
     cl->chardevs = g_ptr_array_new_with_free_func(g_free);
     cl->monitors = g_ptr_array_new_with_free_func(cmdline_monitor_free);
-    cl->machine_opts = g_ptr_array_new_with_free_func(g_free);
+    cl->machine_args = g_ptr_array_new_with_free_func(cmdline_machine_arg_free);
     cl->accels = g_ptr_array_new_with_free_func(g_free);
     cl->serials = g_ptr_array_new_with_free_func(g_free);
 

@@ -13,6 +13,9 @@
 #include <glib-unix.h>
 
 #include "chardev/char.h"
+#include "hw/core/machine-config.h"
+#include "hw/core/machine-type.h"
+#include "hw/core/machine.h"
 #include "monitor/monitor.h"
 #include "qapi-commands.h"
 #include "system/cmdline.h"
@@ -23,6 +26,7 @@
 #include "system/vm-identity.h"
 #include "util/error.h"
 #include "util/keyval.h"
+#include "util/report.h"
 
 /* How long queued monitor replies may take to drain at exit. */
 #define EXIT_FLUSH_TIMEOUT_MS 2000
@@ -38,54 +42,81 @@ static gboolean on_terminate_signal(gpointer opaque)
     return G_SOURCE_CONTINUE;
 }
 
+/*
+ * The option a configuration error is about: the last one that set the
+ * top-level member the error's path starts with.
+ */
+static const CmdlineMachineArg *machine_arg_for_error(const QmpdCmdline *cl,
+                                                      const char *message)
+{
+    gsize len = strcspn(message, ".[: ");
+    g_autofree char *member = g_strndup(message, len);
+
+    for (guint i = cl->machine_args->len; i-- > 0;) {
+        const CmdlineMachineArg *m = g_ptr_array_index(cl->machine_args, i);
+
+        if (json_object_has_member(json_node_get_object(m->fragment), member)) {
+            return m;
+        }
+    }
+    return NULL;
+}
+
 static bool configure_machine(const QmpdCmdline *cl, GError **errp)
 {
-    g_autoptr(JsonObject) merged = json_object_new();
+    g_autoptr(JsonNode) merged = json_node_new(JSON_NODE_OBJECT);
+    g_autoptr(MachineProperties) cfg = NULL;
+    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GError) err = NULL;
+    const CmdlineMachineArg *culprit;
 
-    for (guint i = 0; i < cl->machine_opts->len; i++) {
-        const char *spec = g_ptr_array_index(cl->machine_opts, i);
-        g_autoptr(GError) err = NULL;
-        g_autoptr(JsonNode) tree = keyval_parse(spec, "type", NULL, &err);
+    json_node_take_object(merged, json_object_new());
+    for (guint i = 0; i < cl->machine_args->len; i++) {
+        const CmdlineMachineArg *m = g_ptr_array_index(cl->machine_args, i);
+        g_autoptr(MachineProperties) part =
+            machine_config_from_json(m->fragment, true, &err);
 
-        if (tree == NULL ||
-            !keyval_merge(merged, json_node_get_object(tree), &err)) {
-            g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC, "-machine %s: %s",
-                        spec, err->message);
+        /* Decoding each option alone pins type errors to their option. */
+        if (part == NULL ||
+            !keyval_merge(json_node_get_object(merged),
+                          json_node_get_object(m->fragment), &err)) {
+            g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC, "-%s %s: %s",
+                        m->option, m->arg, err->message);
             return false;
         }
     }
-    /*
-     * Machine types and their properties arrive with the machine
-     * configuration; until then only the empty machine exists.
-     */
-    JsonObjectIter iter;
-    const char *key;
-    JsonNode *value;
-
-    json_object_iter_init(&iter, merged);
-    while (json_object_iter_next(&iter, &key, &value)) {
-        const char *text =
-            JSON_NODE_HOLDS_VALUE(value) ? json_node_get_string(value) : NULL;
-
-        if (g_str_equal(key, "type")) {
-            if (text == NULL || !g_str_equal(text, "none")) {
-                g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
-                            "unsupported machine type: \"%s\"",
-                            text ? text : "");
-                return false;
-            }
-        } else if (g_str_equal(key, "accel")) {
-            if (text == NULL || !g_str_equal(text, "qtest")) {
-                g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
-                            "-machine accel=%s: invalid accelerator",
-                            text ? text : "");
-                return false;
-            }
+    cfg = machine_config_from_json(merged, true, &err);
+    if (cfg == NULL || !machine_config_set(cfg, warnings, &err)) {
+        culprit = machine_arg_for_error(cl, err->message);
+        if (culprit != NULL) {
+            g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC, "-%s %s: %s",
+                        culprit->option, culprit->arg, err->message);
         } else {
             g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
-                        "Property 'none-machine.%s' not found", key);
-            return false;
+                        "machine configuration: %s", err->message);
         }
+        return false;
+    }
+    for (guint i = 0; i < warnings->len; i++) {
+        qmpd_warn("%s", (char *)g_ptr_array_index(warnings, i));
+    }
+    return machine_object_sync(errp) != NULL;
+}
+
+static bool configure_accel(const QmpdCmdline *cl, GError **errp)
+{
+    if (cl->accel_from_machine != NULL && cl->accels->len > 0) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "The -accel and \"-machine accel=\" options are "
+                    "incompatible");
+        return false;
+    }
+    if (cl->accel_from_machine != NULL &&
+        !g_str_equal(cl->accel_from_machine, "qtest")) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "-machine accel=%s: invalid accelerator %s",
+                    cl->accel_from_machine, cl->accel_from_machine);
+        return false;
     }
     for (guint i = 0; i < cl->accels->len; i++) {
         const char *spec = g_ptr_array_index(cl->accels, i);
@@ -182,10 +213,7 @@ static bool qmpd_init(const QmpdCmdline *cl, QmpCommandList *cmds,
                       GError **errp)
 {
     vm_identity_set_name(cl->name);
-    if (cl->uuid != NULL && !vm_identity_set_uuid(cl->uuid, errp)) {
-        return false;
-    }
-    if (!configure_machine(cl, errp)) {
+    if (!configure_accel(cl, errp) || !configure_machine(cl, errp)) {
         return false;
     }
     if (cl->qtest != NULL) {
@@ -242,6 +270,17 @@ int main(int argc, char **argv)
     prog_name = cl->prog_name;
     if (cl->show_help) {
         cmdline_print_help(prog_name);
+        return 0;
+    }
+    qmpd_report_set_prog_name(prog_name);
+    if (cl->machine_help) {
+        g_autoptr(GString) text = g_string_new(NULL);
+
+        if (cl->machine_help_type == NULL ||
+            !machine_print_properties(cl->machine_help_type, text, NULL)) {
+            machine_type_print_list(text);
+        }
+        fputs(text->str, stdout);
         return 0;
     }
     if (cl->show_version) {

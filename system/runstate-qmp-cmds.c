@@ -6,6 +6,7 @@
 
 #include "prelude.h"
 
+#include "hw/core/machine-config.h"
 #include "qapi-commands.h"
 #include "system/machine-init.h"
 #include "system/phase.h"
@@ -58,7 +59,12 @@ UuidInfo *qmp_query_uuid(GError **errp)
 {
     UuidInfo *info = g_new0(UuidInfo, 1);
 
-    info->UUID = g_strdup(vm_identity_get_uuid());
+    const char *uuid = machine_config_get()->uuid;
+
+    /* QEMU reports the nil UUID when none was set. */
+    info->UUID = uuid != NULL
+                     ? g_ascii_strdown(uuid, -1)
+                     : g_strdup("00000000-0000-0000-0000-000000000000");
     return info;
 }
 

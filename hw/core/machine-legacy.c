@@ -530,7 +530,14 @@ static JsonNode *legacy_keyval_member(const char *member, const char *implied,
 
 static JsonNode *legacy_uuid(const char *arg, GError **errp)
 {
-    JsonObject *root = json_object_new();
+    JsonObject *root;
+
+    if (!g_uuid_string_is_valid(arg)) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "Fail to parse UUID string");
+        return NULL;
+    }
+    root = json_object_new();
 
     json_object_set_string_member(root, "uuid", arg);
     return wrap(root);

@@ -119,3 +119,8 @@ guint machine_type_fw_cfg_file_count(const MachineType *mt)
 {
     return mt->has_fw_cfg ? G_N_ELEMENTS(pc_fw_cfg_files) : 0;
 }
+
+const MachineType *machine_type_nth(guint n)
+{
+    return n < G_N_ELEMENTS(machine_types) ? &machine_types[n] : NULL;
+}

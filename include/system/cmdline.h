@@ -7,6 +7,8 @@
  * half-started: nothing is opened, bound or written while parsing.
  */
 
+#include <json-glib/json-glib.h>
+
 #include "prelude.h"
 
 typedef enum CmdlineMonitorKind {
@@ -21,6 +23,13 @@ typedef struct CmdlineMonitor {
     char *spec;
 } CmdlineMonitor;
 
+/* One machine-configuration option (-M, -smbios, -m, ...), in order. */
+typedef struct CmdlineMachineArg {
+    char *option; /* without dashes, e.g. "smbios" */
+    char *arg;
+    JsonNode *fragment; /* its configuration fragment, keyval form */
+} CmdlineMachineArg;
+
 typedef struct QmpdCmdline {
     char *prog_name;
     bool nodefaults;
@@ -32,13 +41,15 @@ typedef struct QmpdCmdline {
     bool exit_with_parent;
     char *pidfile;
     char *name;
-    char *uuid;
+    bool machine_help; /* -M help or -M TYPE,help */
+    char *machine_help_type;
+    char *accel_from_machine; /* -M accel=... */
     char *incoming;
     char *qtest;
     char *qtest_log;
     GPtrArray *chardevs;     /* of char *, -chardev specs in order */
     GPtrArray *monitors;     /* of CmdlineMonitor *, in order */
-    GPtrArray *machine_opts; /* of char *, -machine/-M in order */
+    GPtrArray *machine_args; /* of CmdlineMachineArg *, in order */
     GPtrArray *accels;       /* of char *, -accel in order */
     GPtrArray *serials;      /* of char *, -serial in order */
 } QmpdCmdline;

@@ -56,3 +56,6 @@ bool machine_type_has_fw_cfg_file(const MachineType *mt, const char *name);
 
 /** machine_type_fw_cfg_file_count: files the machine publishes itself. */
 guint machine_type_fw_cfg_file_count(const MachineType *mt);
+
+/** machine_type_nth: Returns: (nullable): the @n-th type, for iteration. */
+const MachineType *machine_type_nth(guint n);
