@@ -44,3 +44,10 @@ bool phase_in_configuration(void)
 {
     return current_phase < PHASE_MACHINE_INITIALIZED;
 }
+
+void phase_rewind_to_configuration(void)
+{
+    g_debug("phase %s -> %s (rewind)", phase_names[current_phase],
+            phase_names[PHASE_ACCEL_CREATED]);
+    current_phase = PHASE_ACCEL_CREATED;
+}

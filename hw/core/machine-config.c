@@ -143,3 +143,17 @@ void machine_config_reset(void)
     g_clear_pointer(&stored_config, qapi_free_MachineProperties);
     config_frozen = false;
 }
+
+MachineProperties *machine_config_snapshot(void)
+{
+    return machine_config_merge(machine_config_get(), &(MachineProperties){0});
+}
+
+void machine_config_restore(MachineProperties *snapshot)
+{
+    g_return_if_fail(snapshot != NULL);
+
+    qapi_free_MachineProperties(stored_config);
+    stored_config = snapshot;
+    config_frozen = false;
+}

@@ -6,6 +6,7 @@
  */
 
 #include "prelude.h"
+#include "qapi-types.h"
 
 /**
  * machine_init_enter_configuration:
@@ -24,3 +25,34 @@ void machine_init_enter_configuration(bool incoming);
  * initialization.
  */
 bool machine_init_complete(GError **errp);
+
+/**
+ * machine_incoming_prepare:
+ * @stream_cfg: (transfer none): the configuration the incoming stream
+ *     carries, already reconciled with local settings by the migration
+ *     code (host-local overlay, conflict check)
+ *
+ * Remembers the current configuration, applies @stream_cfg through
+ * machine_config_set(), freezes it and initializes the machine up to
+ * machine-ready without starting it.  On error nothing has changed.
+ */
+bool machine_incoming_prepare(const MachineProperties *stream_cfg,
+                              GError **errp);
+
+/**
+ * machine_incoming_abort:
+ * Undoes machine_incoming_prepare(): tears the machine down, restores the
+ * configuration it had before and returns to the configuration phase with
+ * run state "inmigrate", ready for another migrate-incoming.
+ */
+void machine_incoming_abort(void);
+
+/**
+ * machine_incoming_finish:
+ * @source_state: the run state the source had when it stopped
+ *
+ * Ends a successful incoming migration: the machine runs if the source ran
+ * (and autostart is on), otherwise it stays stopped in @source_state's
+ * stopped equivalent ("paused" or "prelaunch").
+ */
+void machine_incoming_finish(RunState source_state);

@@ -24,3 +24,11 @@ const char *phase_name(MachineInitPhase phase);
 
 /** phase_in_configuration: Returns: true before machine initialization. */
 bool phase_in_configuration(void);
+
+/**
+ * phase_rewind_to_configuration:
+ * Moves back to PHASE_ACCEL_CREATED.  Only the undo of a failed incoming
+ * migration does this, after tearing the machine down; every other
+ * transition goes forward through phase_advance().
+ */
+void phase_rewind_to_configuration(void);

@@ -122,3 +122,19 @@ bool machine_config_is_frozen(void);
 
 /** machine_config_reset: drops everything (tests, failed migrations). */
 void machine_config_reset(void);
+
+/**
+ * machine_config_snapshot:
+ * Returns: (transfer full): a copy of the stored configuration, for
+ * machine_config_restore().
+ */
+MachineProperties *machine_config_snapshot(void);
+
+/**
+ * machine_config_restore:
+ * @snapshot: (transfer full): from machine_config_snapshot()
+ *
+ * Replaces the stored configuration and unfreezes it.  Used only to undo
+ * a failed incoming migration, which returns to the configuration phase.
+ */
+void machine_config_restore(MachineProperties *snapshot);
