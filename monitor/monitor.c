@@ -130,6 +130,11 @@ Monitor *monitor_cur(void)
     return cur_monitor;
 }
 
+Chardev *monitor_cur_chardev(void)
+{
+    return cur_monitor != NULL ? cur_monitor->chr : NULL;
+}
+
 void monitor_set_cur(Monitor *mon)
 {
     cur_monitor = mon;

@@ -41,6 +41,7 @@ static JsonNode *qmp_greeting(void)
     JsonObject *qmp = json_object_new();
     JsonObject *root = json_object_new();
     JsonArray *caps = json_array_new();
+    JsonNode *node;
 
     g_assert_no_error(err);
     json_object_set_member(qmp, "version", g_steal_pointer(&version));
@@ -51,7 +52,9 @@ static JsonNode *qmp_greeting(void)
     json_array_add_string_element(caps, "oob");
     json_object_set_array_member(qmp, "capabilities", caps);
     json_object_set_object_member(root, "QMP", qmp);
-    return json_node_init_object(json_node_alloc(), root);
+    node = json_node_new(JSON_NODE_OBJECT);
+    json_node_take_object(node, root);
+    return node;
 }
 
 static void qmp_handle_message(void *opaque, JsonNode *request,

@@ -87,6 +87,11 @@ static const char *full_name(JsonInputVisitor *jiv, const char *name)
     return jiv->errname->str;
 }
 
+static const char *jiv_describe(Visitor *v, const char *name)
+{
+    return full_name(to_jiv(v), name);
+}
+
 /*
  * The value of @name in the innermost container (the root when the stack
  * is empty); NULL when absent.  @consume marks an object member visited.
@@ -349,10 +354,13 @@ static bool parse_uint64(const char *str, uint64_t *ret)
     while (g_ascii_isspace(*p)) {
         p++;
     }
-    if (!*p || *p == '-') {
-        /* QEMU's qemu_strtou64 wraps negative numbers; we refuse them */
+    if (!*p) {
         return false;
     }
+    /*
+     * A leading '-' wraps, as with QEMU's qemu_strtou64: it is how the
+     * output visitor writes values above INT64_MAX.
+     */
     errno = 0;
     val = strtoull(str, &end, 0);
     if (errno || *end || end == str) {
@@ -679,6 +687,7 @@ static Visitor *new_visitor(JsonNode *root, bool keyval)
     jiv->visitor.type_null = jiv_type_null;
     jiv->visitor.optional = jiv_optional;
     jiv->visitor.free = jiv_free;
+    jiv->visitor.describe = jiv_describe;
     jiv->root = json_node_ref(root);
     jiv->stack = g_ptr_array_new_with_free_func((GDestroyNotify)frame_free);
     jiv->errname = g_string_new("");

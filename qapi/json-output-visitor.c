@@ -99,11 +99,13 @@ static bool jov_type_uint64(Visitor *v, const char *name, uint64_t *obj,
 {
     JsonNode *node = json_node_new(JSON_NODE_VALUE);
 
-    if (*obj > INT64_MAX) {
-        json_node_set_double(node, (double)*obj);
-    } else {
-        json_node_set_int(node, (int64_t)*obj);
-    }
+    /*
+     * json-glib has no unsigned 64-bit integers.  A double would lose the
+     * low bits above 2^53, so values above INT64_MAX are stored as their
+     * two's-complement int64; the input visitor (like QEMU's) reads a
+     * negative number for a uint64 back as that same value.
+     */
+    json_node_set_int(node, (int64_t)*obj);
     add(to_jov(v), name, node);
     return true;
 }

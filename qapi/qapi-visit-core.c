@@ -98,6 +98,20 @@ bool visit_optional(Visitor *v, const char *name, bool *present)
     return *present;
 }
 
+/*
+ * How a value error names its parameter.  List elements have no name and
+ * read "null", as in QEMU; named members get their whole path, so that
+ * an error deep inside a configuration says where it is (QEMU prints the
+ * bare member name there).
+ */
+static const char *param_name(Visitor *v, const char *name)
+{
+    if (name == NULL) {
+        return "null";
+    }
+    return v->describe != NULL ? v->describe(v, name) : name;
+}
+
 bool visit_type_enum(Visitor *v, const char *name, int *obj,
                      const QEnumLookup *lookup, GError **errp)
 {
@@ -117,7 +131,7 @@ bool visit_type_enum(Visitor *v, const char *name, int *obj,
         }
         g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
                     "Parameter '%s' does not accept value '%s'",
-                    name ? name : "null", str);
+                    param_name(v, name), str);
         return false;
     case VISITOR_OUTPUT:
         g_return_val_if_fail(*obj >= 0 && *obj < lookup->size, false);
@@ -137,7 +151,7 @@ static bool visit_int_range(Visitor *v, const char *name, int64_t *value,
     }
     if (v->type == VISITOR_INPUT && (*value < min || *value > max)) {
         g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
-                    "Parameter '%s' expects %s", name ? name : "null", type);
+                    "Parameter '%s' expects %s", param_name(v, name), type);
         return false;
     }
     return true;
@@ -151,7 +165,7 @@ static bool visit_uint_range(Visitor *v, const char *name, uint64_t *value,
     }
     if (v->type == VISITOR_INPUT && *value > max) {
         g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
-                    "Parameter '%s' expects %s", name ? name : "null", type);
+                    "Parameter '%s' expects %s", param_name(v, name), type);
         return false;
     }
     return true;

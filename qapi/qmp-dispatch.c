@@ -171,7 +171,8 @@ static JsonNode *dispatch(const QmpCommandList *cmds, JsonObject *req,
         return NULL;
     }
     if (!ret) {
-        ret = json_node_init_object(json_node_alloc(), json_object_new());
+        ret = json_node_new(JSON_NODE_OBJECT);
+        json_node_take_object(ret, json_object_new());
         json_object_unref(json_node_get_object(ret));
     }
     return ret;

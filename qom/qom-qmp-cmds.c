@@ -202,7 +202,8 @@ void qmp_marshal_object_add(JsonObject *args, JsonNode **ret, GError **errp)
     if (!object_add_from_json(qom_type, id, props, errp)) {
         return;
     }
-    *ret = json_node_init_object(json_node_alloc(), json_object_new());
+    *ret = json_node_new(JSON_NODE_OBJECT);
+    json_node_take_object(*ret, json_object_new());
     json_object_unref(json_node_get_object(*ret));
 }
 

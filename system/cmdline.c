@@ -246,7 +246,8 @@ static bool add_machine_arg(QmpdCmdline *cl, const char *option,
     return true;
 }
 
-static bool opt_machine(QmpdCmdline *cl, const char *arg, GError **errp)
+static bool machine_option(QmpdCmdline *cl, const char *option,
+                           const char *arg, GError **errp)
 {
     g_autoptr(JsonNode) tree = keyval_parse(arg, "type", NULL, NULL);
 
@@ -261,7 +262,17 @@ static bool opt_machine(QmpdCmdline *cl, const char *arg, GError **errp)
                            json_node_get_string(accel));
         }
     }
-    return add_machine_arg(cl, "machine", arg, errp);
+    return add_machine_arg(cl, option, arg, errp);
+}
+
+static bool opt_machine(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    return machine_option(cl, "machine", arg, errp);
+}
+
+static bool opt_M(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    return machine_option(cl, "M", arg, errp);
 }
 
 #define MACHINE_OPTION(fn, name)                                    \
@@ -338,7 +349,7 @@ static const CmdlineOption cmdline_options[] = {
     {"incoming", "defer", "wait for an incoming migration", opt_incoming},
     {"m", "[size=]SIZE[,slots=N,maxmem=SIZE]",
      "guest RAM; a bare number is MiB (sugar for -M memory.*)", opt_memory},
-    {"M", "TYPE[,prop=value]", "same as -machine", opt_machine},
+    {"M", "TYPE[,prop=value]", "same as -machine", opt_M},
     {"machine", "[type=]TYPE[,prop=value]", "select and configure the machine",
      opt_machine},
     {"mon", "[chardev=]ID[,mode=control|readline][,pretty=on]",

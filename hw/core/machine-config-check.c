@@ -200,10 +200,6 @@ static int check_smbios_blob(const char *path, GBytes *bytes, GError **errp)
              len - (i + 2));
         return -1;
     }
-    if (p[0] > 127) {
-        fail(errp, path, "SMBIOS structure type %u is out of range", p[0]);
-        return -1;
-    }
     return p[0];
 }
 

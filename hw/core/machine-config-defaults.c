@@ -129,10 +129,13 @@ static void fill_smbios(MachineProperties *cfg, const MachineType *mt)
     }
 }
 
-static void fill_rtc(MachineProperties *cfg)
+static void fill_rtc(MachineProperties *cfg, const MachineType *mt)
 {
     RtcConfig *rtc = cfg->rtc;
 
+    if (!mt->has_rtc && rtc == NULL) {
+        return;
+    }
     if (rtc == NULL) {
         rtc = cfg->rtc = g_new0(RtcConfig, 1);
     }
@@ -172,7 +175,7 @@ MachineProperties *machine_config_fill_defaults(const MachineProperties *cfg)
     fill_memory(full, mt);
     fill_boot(full, mt);
     fill_smbios(full, mt);
-    fill_rtc(full);
+    fill_rtc(full, mt);
     fill_semihosting(full);
     return full;
 }

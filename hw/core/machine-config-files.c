@@ -75,7 +75,9 @@ static bool load_fw_cfg(FwCfgItemList *items, GError **errp)
         g_autoptr(GError) err = NULL;
         g_autoptr(GBytes) bytes = NULL;
 
-        if (item->file == NULL || item->data != NULL || item->file[0] == 0) {
+        /* An item with another source fails the check; don't read. */
+        if (item->file == NULL || item->data != NULL || item->file[0] == 0 ||
+            item->string != NULL || item->gen_id != NULL) {
             continue;
         }
         bytes = read_bounded(item->file, MACHINE_CONFIG_MAX_FILE_SIZE, &err);

@@ -63,26 +63,45 @@ MachineProperties *machine_config_from_json(JsonNode *node, bool keyval,
     return cfg;
 }
 
-MachineProperties *machine_config_merge(const MachineProperties *base,
-                                        const MachineProperties *patch)
+/*
+ * Replaces the members of @base named in @names with @patch's; a name
+ * @patch lacks (an empty list decodes to "absent") clears that member.
+ */
+static MachineProperties *merge_members(const MachineProperties *base,
+                                        const MachineProperties *patch,
+                                        GList *names)
 {
     g_autoptr(JsonNode) merged = machine_config_to_json(base);
     g_autoptr(JsonNode) changes = machine_config_to_json(patch);
     JsonObject *dst = json_node_get_object(merged);
-    JsonObjectIter iter;
-    const char *name;
-    JsonNode *value;
+    JsonObject *src = json_node_get_object(changes);
     g_autoptr(GError) err = NULL;
     MachineProperties *result;
 
-    json_object_iter_init(&iter, json_node_get_object(changes));
-    while (json_object_iter_next(&iter, &name, &value)) {
-        json_object_set_member(dst, name, json_node_copy(value));
+    for (GList *l = names; l != NULL; l = l->next) {
+        const char *name = l->data;
+
+        if (json_object_has_member(src, name)) {
+            json_object_set_member(
+                dst, name, json_node_copy(json_object_get_member(src, name)));
+        } else if (json_object_has_member(dst, name)) {
+            json_object_remove_member(dst, name);
+        }
     }
     /* Both halves came from valid values, so decoding cannot fail. */
     result = machine_config_from_json(merged, false, &err);
     g_assert_no_error(err);
     return result;
+}
+
+MachineProperties *machine_config_merge(const MachineProperties *base,
+                                        const MachineProperties *patch)
+{
+    g_autoptr(JsonNode) changes = machine_config_to_json(patch);
+    g_autoptr(GList) names =
+        json_object_get_members(json_node_get_object(changes));
+
+    return merge_members(base, patch, names);
 }
 
 bool machine_config_equal(const MachineProperties *a,
@@ -94,8 +113,9 @@ bool machine_config_equal(const MachineProperties *a,
     return json_node_equal(ja, jb);
 }
 
-bool machine_config_set(const MachineProperties *patch, GPtrArray *warnings,
-                        GError **errp)
+/* The single commit path: merge, read files, check, swap. */
+static bool apply_patch(const MachineProperties *patch, GList *names,
+                        GPtrArray *warnings, GError **errp)
 {
     g_autoptr(MachineProperties) candidate = NULL;
     g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
@@ -106,7 +126,7 @@ bool machine_config_set(const MachineProperties *patch, GPtrArray *warnings,
                     "initialization");
         return false;
     }
-    candidate = machine_config_merge(machine_config_get(), patch);
+    candidate = merge_members(machine_config_get(), patch, names);
     if (!machine_config_load_files(candidate, errp) ||
         !machine_config_check(candidate, notes, errp)) {
         return false;
@@ -119,6 +139,35 @@ bool machine_config_set(const MachineProperties *patch, GPtrArray *warnings,
         }
     }
     return true;
+}
+
+bool machine_config_set(const MachineProperties *patch, GPtrArray *warnings,
+                        GError **errp)
+{
+    g_autoptr(JsonNode) changes = machine_config_to_json(patch);
+    g_autoptr(GList) names =
+        json_object_get_members(json_node_get_object(changes));
+
+    return apply_patch(patch, names, warnings, errp);
+}
+
+bool machine_config_set_json(JsonNode *patch, bool keyval,
+                             GPtrArray *warnings, GError **errp)
+{
+    g_autoptr(MachineProperties) decoded = NULL;
+    g_autoptr(GList) names = NULL;
+
+    if (!JSON_NODE_HOLDS_OBJECT(patch)) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "Invalid parameter type, expected: object");
+        return false;
+    }
+    decoded = machine_config_from_json(patch, keyval, errp);
+    if (decoded == NULL) {
+        return false;
+    }
+    names = json_object_get_members(json_node_get_object(patch));
+    return apply_patch(decoded, names, warnings, errp);
 }
 
 void machine_config_freeze(void)

@@ -552,37 +552,45 @@ static JsonNode *legacy_uuid(const char *arg, GError **errp)
 static JsonNode *legacy_machine(const char *arg, bool *ret_help, GError **errp)
 {
     g_autoptr(JsonNode) tree = keyval_parse(arg, "type", ret_help, errp);
+    g_autoptr(GList) names = NULL;
     JsonObject *obj, *fixed;
-    JsonObjectIter iter;
-    const char *name;
-    JsonNode *value;
+    JsonNode *result;
 
     if (tree == NULL) {
         return NULL;
     }
     obj = json_node_get_object(tree);
     fixed = json_object_new();
-    json_object_iter_init(&iter, obj);
-    while (json_object_iter_next(&iter, &name, &value)) {
+    result = wrap(fixed);
+    names = json_object_get_members(obj);
+    for (GList *l = names; l != NULL; l = l->next) {
+        const char *name = l->data;
+        JsonNode *value = json_object_get_member(obj, name);
         g_autofree char *dashed = g_strdelimit(g_strdup(name), "_", '-');
+        g_autoptr(JsonObject) piece = json_object_new();
 
         if (!g_str_equal(dashed, name) && json_object_has_member(obj, dashed)) {
             g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
                         "Conflict between '%s' and '%s'", name, dashed);
-            json_object_unref(fixed);
+            json_node_unref(result);
             return NULL;
         }
         if (g_str_equal(dashed, "accel")) {
             continue;
         }
         if (g_str_equal(dashed, "smbios-entry-point-type")) {
-            json_object_set_member(object_child(fixed, "smbios"),
+            json_object_set_member(object_child(piece, "smbios"),
                                    "entry-point-type", json_node_copy(value));
-            continue;
+        } else {
+            json_object_set_member(piece, dashed, json_node_copy(value));
         }
-        json_object_set_member(fixed, dashed, json_node_copy(value));
+        /* "smbios" may arrive from two keys; merge, don't overwrite. */
+        if (!keyval_merge(fixed, piece, errp)) {
+            json_node_unref(result);
+            return NULL;
+        }
     }
-    return wrap(fixed);
+    return result;
 }
 
 static const char *const legacy_options[] = {

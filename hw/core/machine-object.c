@@ -57,13 +57,11 @@ static bool machine_member_set(Object *obj, ObjectProperty *prop,
 {
     g_autoptr(JsonObject) patch_obj = json_object_new();
     g_autoptr(JsonNode) patch = json_node_new(JSON_NODE_OBJECT);
-    g_autoptr(MachineProperties) parsed = NULL;
     g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
 
     json_object_set_member(patch_obj, prop->name, json_node_copy(value));
     json_node_set_object(patch, patch_obj);
-    parsed = machine_config_from_json(patch, false, errp);
-    if (parsed == NULL || !machine_config_set(parsed, warnings, errp)) {
+    if (!machine_config_set_json(patch, false, warnings, errp)) {
         return false;
     }
     for (guint i = 0; i < warnings->len; i++) {
@@ -91,10 +89,8 @@ static const TypeInfo machine_type_info = {
     .class_init = machine_class_init,
 };
 
-static char *machine_qom_type_name(const MachineType *mt)
-{
-    return g_strdup_printf("%s-machine", mt->name);
-}
+/* One QOM type per machine type; type infos must outlive the process. */
+static TypeInfo machine_type_infos[8];
 
 void machine_types_register(void)
 {
@@ -105,16 +101,11 @@ void machine_types_register(void)
     }
     registered = true;
     type_register_static(&machine_type_info);
-    for (guint i = 0;; i++) {
-        const MachineType *mt = machine_type_nth(i);
-        TypeInfo *info;
+    for (guint i = 0; machine_type_nth(i) != NULL; i++) {
+        TypeInfo *info = &machine_type_infos[i];
 
-        if (mt == NULL) {
-            break;
-        }
-        /* Type infos must live forever, like the static table above. */
-        info = g_new0(TypeInfo, 1);
-        info->name = machine_qom_type_name(mt);
+        g_assert(i < G_N_ELEMENTS(machine_type_infos));
+        info->name = machine_type_nth(i)->qom_type;
         info->parent = TYPE_MACHINE;
         type_register_static(info);
     }
@@ -128,7 +119,7 @@ Object *machine_object_get(void)
 Object *machine_object_sync(GError **errp)
 {
     const MachineProperties *cfg = machine_config_get();
-    g_autofree char *wanted = NULL;
+    const char *wanted = TYPE_MACHINE;
     Object *obj;
 
     machine_types_register();
@@ -138,9 +129,7 @@ Object *machine_object_sync(GError **errp)
         if (mt == NULL) {
             return NULL;
         }
-        wanted = machine_qom_type_name(mt);
-    } else {
-        wanted = g_strdup(TYPE_MACHINE);
+        wanted = mt->qom_type;
     }
     if (machine_obj != NULL &&
         g_str_equal(object_get_typename(machine_obj), wanted)) {

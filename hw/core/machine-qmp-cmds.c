@@ -11,11 +11,18 @@
 #include "qapi-commands.h"
 #include "util/report.h"
 
-void qmp_machine_set(MachineProperties *arg, GError **errp)
+/*
+ * Hand-written marshaller ('gen': false): the members named in the request
+ * matter, not only the decoded value, because an empty list (which clears a
+ * list member) decodes exactly like an absent member.
+ */
+void qmp_marshal_machine_set(JsonObject *args, JsonNode **ret, GError **errp)
 {
     g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(JsonNode) patch = json_node_new(JSON_NODE_OBJECT);
 
-    if (!machine_config_set(arg, warnings, errp)) {
+    json_node_set_object(patch, args);
+    if (!machine_config_set_json(patch, false, warnings, errp)) {
         return;
     }
     for (guint i = 0; i < warnings->len; i++) {
@@ -23,6 +30,8 @@ void qmp_machine_set(MachineProperties *arg, GError **errp)
     }
     /* A valid type always has a QOM type, so this cannot fail. */
     machine_object_sync(NULL);
+    *ret = json_node_new(JSON_NODE_OBJECT);
+    json_node_take_object(*ret, json_object_new());
 }
 
 MachineConfigInfo *qmp_query_machine_config(GError **errp)

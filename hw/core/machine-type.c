@@ -14,6 +14,7 @@ static const MachineType machine_types[] = {
     {
         .name = "pc-i440fx-7.2",
         .alias = "pc",
+        .qom_type = "pc-i440fx-7.2-machine",
         .desc = "Standard PC (i440FX + PIIX, 1996)",
         .is_default = true,
         .default_ram_size = 128 * 1024 * 1024,
@@ -26,6 +27,7 @@ static const MachineType machine_types[] = {
     },
     {
         .name = "none",
+        .qom_type = "none-machine",
         .desc = "empty machine",
         .default_ram_size = 0,
         .max_cpus = 1,

@@ -29,6 +29,7 @@
 #include <json-glib/json-glib.h>
 
 #include "prelude.h"
+#include "chardev/char.h"
 #include "qapi/qmp-registry.h"
 
 typedef struct Monitor Monitor;
@@ -78,6 +79,13 @@ Monitor *monitor_new(const MonitorOptions *opts, GError **errp);
  * executed right now, NULL outside command execution.
  */
 Monitor *monitor_cur(void);
+
+/**
+ * monitor_cur_chardev:
+ * Returns: (transfer none) (nullable): the chardev of monitor_cur(), for
+ * commands that take file descriptors passed with the request (getfd).
+ */
+Chardev *monitor_cur_chardev(void);
 
 /**
  * monitor_qmp_negotiate:

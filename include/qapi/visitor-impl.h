@@ -47,5 +47,10 @@ struct Visitor {
                       GError **errp);
     void (*optional)(Visitor *v, const char *name, bool *present);
     void (*complete)(Visitor *v, void *opaque); /* may be NULL */
+    /*
+     * The path of member @name for error texts ("smbios.type4.max-speed");
+     * may be NULL, in which case the bare name is used.
+     */
+    const char *(*describe)(Visitor *v, const char *name);
     void (*free)(Visitor *v);
 };

@@ -47,6 +47,18 @@ bool machine_config_set(const MachineProperties *patch, GPtrArray *warnings,
                         GError **errp);
 
 /**
+ * machine_config_set_json:
+ * @patch: (transfer none): a JSON object of members to replace
+ * @keyval: leaves are strings to convert (command-line trees)
+ *
+ * As machine_config_set(), but every member named in @patch is replaced,
+ * even by an empty list (which clears it): this is what machine-set and
+ * qom-set need, since an empty list and an absent member decode alike.
+ */
+bool machine_config_set_json(JsonNode *patch, bool keyval,
+                             GPtrArray *warnings, GError **errp);
+
+/**
  * machine_config_merge:
  * Returns: (transfer full): @base with every member present in @patch
  * replaced by @patch's (lists are replaced, not appended).
