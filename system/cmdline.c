@@ -52,6 +52,7 @@ void cmdline_free(QmpdCmdline *cl)
     g_free(cl->machine_help_type);
     g_free(cl->accel_from_machine);
     g_free(cl->incoming);
+    g_free(cl->incoming_config);
     g_free(cl->qtest);
     g_free(cl->qtest_log);
     g_ptr_array_unref(cl->chardevs);
@@ -201,21 +202,25 @@ static bool opt_audio(QmpdCmdline *cl, const char *arg, GError **errp)
     return true;
 }
 
+/*
+ * -incoming URI|defer starts (or defers) the incoming migration; the
+ * config:k=v form sets migration parameters and may be given once.
+ */
 static bool opt_incoming(QmpdCmdline *cl, const char *arg, GError **errp)
 {
-    if (!g_str_equal(arg, "defer")) {
-        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
-                    "only 'defer' is supported until migration lands");
-        return false;
+    if (g_str_has_prefix(arg, "config:")) {
+        if (cl->incoming_config != NULL) {
+            g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                        "only one -incoming config: option is allowed");
+            return false;
+        }
+        cl->incoming_config = g_strdup(arg);
+        return true;
     }
     replace_string(&cl->incoming, arg);
     return true;
 }
 
-/*
- * Every option that sets part of the machine configuration.  The syntax is
- * checked now; main() merges the fragments in command-line order.
- */
 static bool add_machine_arg(QmpdCmdline *cl, const char *option,
                             const char *arg, GError **errp)
 {
@@ -246,8 +251,8 @@ static bool add_machine_arg(QmpdCmdline *cl, const char *option,
     return true;
 }
 
-static bool machine_option(QmpdCmdline *cl, const char *option,
-                           const char *arg, GError **errp)
+static bool machine_option(QmpdCmdline *cl, const char *option, const char *arg,
+                           GError **errp)
 {
     g_autoptr(JsonNode) tree = keyval_parse(arg, "type", NULL, NULL);
 
@@ -346,7 +351,8 @@ static const CmdlineOption cmdline_options[] = {
      "add a fw_cfg file (sugar for -M fw-cfg.N.*)", opt_fw_cfg},
     {"h", NULL, "show this help", opt_help},
     {"help", NULL, "show this help", opt_help},
-    {"incoming", "defer", "wait for an incoming migration", opt_incoming},
+    {"incoming", "URI|defer|config:KEY=VALUE,...",
+     "wait for an incoming migration (or set its parameters)", opt_incoming},
     {"m", "[size=]SIZE[,slots=N,maxmem=SIZE]",
      "guest RAM; a bare number is MiB (sugar for -M memory.*)", opt_memory},
     {"M", "TYPE[,prop=value]", "same as -machine", opt_M},

@@ -8,14 +8,21 @@
 #include "prelude.h"
 
 #include "chardev/char.h"
+#include "hw/char/serial-isa.h"
+#include "hw/core/machine-board.h"
 #include "hw/core/machine-config.h"
+#include "hw/core/machine-type.h"
 #include "hw/core/machine.h"
+#include "hw/rtc/rtc-device.h"
+#include "qom/object-tree.h"
 #include "system/machine-init.h"
 #include "system/phase.h"
 #include "system/runstate.h"
 #include "util/error.h"
 
 static bool incoming_pending;
+/* -serial ports in order: chardev ids, "" for unconnected ones. */
+static GPtrArray *serial_ports;
 /* The configuration before migrate-incoming applied the stream's. */
 static MachineProperties *incoming_prior;
 
@@ -28,18 +35,68 @@ void machine_init_enter_configuration(bool incoming)
     }
 }
 
+void machine_init_add_serial(const char *chardev_id)
+{
+    if (serial_ports == NULL) {
+        serial_ports = g_ptr_array_new_with_free_func(g_free);
+    }
+    g_ptr_array_add(serial_ports, g_strdup(chardev_id ? chardev_id : ""));
+}
+
+static bool create_serial_ports(Object *machine, GError **errp)
+{
+    for (guint i = 0; serial_ports != NULL && i < serial_ports->len; i++) {
+        const char *id = g_ptr_array_index(serial_ports, i);
+        Chardev *chr = id[0] != '\0' ? chardev_find(id) : NULL;
+
+        if (!serial_create_isa(machine, i, chr, errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /*
- * Builds the machine from the configuration.  Devices arrive with the
- * device issues; today initialization freezes the configuration and fixes
- * the /machine object's type.
+ * Builds the board (RAM, on-board devices) from the frozen configuration:
+ * on pc also the CMOS RTC and the -serial UARTs.
  */
 static bool machine_realize(GError **errp)
 {
-    return machine_object_sync(errp) != NULL;
+    g_autoptr(MachineProperties) full =
+        machine_config_fill_defaults(machine_config_get());
+    const MachineType *mt = machine_type_find(full->type);
+    Object *machine = machine_object_sync(errp);
+
+    if (machine == NULL ||
+        !machine_board_init(full->type, full->memory->size, machine, errp)) {
+        return false;
+    }
+    if (mt->has_rtc && !pc_rtc_create(machine, full, errp)) {
+        return false;
+    }
+    if (serial_ports != NULL && serial_ports->len > 0 && !mt->has_rtc) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "machine type '%s' has no serial ports", full->type);
+        return false;
+    }
+    return create_serial_ports(machine, errp);
 }
 
-static void machine_unrealize(void)
+void machine_teardown(void)
 {
+    Object *machine = machine_object_get();
+    Object *unattached =
+        machine != NULL ? object_resolve_path_component(machine, "unattached")
+                        : NULL;
+
+    /*
+     * Devices wired to the board's interrupt controller go first, while
+     * the lines they lower on the way out still lead somewhere.
+     */
+    if (unattached != NULL) {
+        object_unparent(unattached);
+    }
+    machine_board_cleanup();
 }
 
 static bool machine_initialize(GError **errp)
@@ -57,6 +114,7 @@ static bool machine_initialize(GError **errp)
     }
     machine_config_freeze();
     if (!machine_realize(errp)) {
+        machine_teardown();
         return false;
     }
     while (phase_get() < PHASE_MACHINE_READY) {
@@ -110,7 +168,7 @@ void machine_incoming_abort(void)
 {
     g_return_if_fail(incoming_prior != NULL);
 
-    machine_unrealize();
+    machine_teardown();
     machine_config_restore(g_steal_pointer(&incoming_prior));
     machine_object_sync(NULL);
     phase_rewind_to_configuration();

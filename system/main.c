@@ -13,15 +13,20 @@
 #include <glib-unix.h>
 
 #include "chardev/char.h"
+#include "hw/core/machine-board.h"
 #include "hw/core/machine-config.h"
 #include "hw/core/machine-type.h"
 #include "hw/core/machine.h"
+#include "migration/migration.h"
 #include "monitor/monitor.h"
 #include "qapi-commands.h"
+#include "qom/object-tree.h"
+#include "system/accel.h"
 #include "system/cmdline.h"
 #include "system/machine-init.h"
 #include "system/os-posix.h"
 #include "system/phase.h"
+#include "system/qtest.h"
 #include "system/runstate.h"
 #include "system/vm-identity.h"
 #include "util/error.h"
@@ -103,30 +108,32 @@ static bool configure_machine(const QmpdCmdline *cl, GError **errp)
     return machine_object_sync(errp) != NULL;
 }
 
+/*
+ * The accelerator: -accel, -M accel= (not both, as QEMU) or, since qtest
+ * is the only one, qtest by default.
+ */
 static bool configure_accel(const QmpdCmdline *cl, GError **errp)
 {
+    const char *name = "qtest";
+    g_auto(GStrv) parts = NULL;
+
     if (cl->accel_from_machine != NULL && cl->accels->len > 0) {
         g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
                     "The -accel and \"-machine accel=\" options are "
                     "incompatible");
         return false;
     }
-    if (cl->accel_from_machine != NULL &&
-        !g_str_equal(cl->accel_from_machine, "qtest")) {
-        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
-                    "-machine accel=%s: invalid accelerator %s",
-                    cl->accel_from_machine, cl->accel_from_machine);
-        return false;
+    if (cl->accel_from_machine != NULL) {
+        name = cl->accel_from_machine;
+    } else if (cl->accels->len > 0) {
+        parts = g_strsplit(g_ptr_array_index(cl->accels, 0), ",", 2);
+        name = parts[0];
     }
-    for (guint i = 0; i < cl->accels->len; i++) {
-        const char *spec = g_ptr_array_index(cl->accels, i);
-        g_auto(GStrv) parts = g_strsplit(spec, ",", 2);
-
-        if (!g_str_equal(parts[0], "qtest")) {
-            g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
-                        "-accel %s: invalid accelerator %s", spec, parts[0]);
-            return false;
-        }
+    if (!accel_select(name, errp)) {
+        g_prefix_error(errp, "%s %s: ",
+                       cl->accel_from_machine ? "-machine accel=" : "-accel",
+                       name);
+        return false;
     }
     return true;
 }
@@ -209,6 +216,37 @@ static bool create_chardevs(const QmpdCmdline *cl, GError **errp)
     return true;
 }
 
+/* -serial SPEC: a chardev "serialN" per port, attached at machine init. */
+static bool create_serial_chardevs(const QmpdCmdline *cl, GError **errp)
+{
+    for (guint i = 0; i < cl->serials->len; i++) {
+        const char *spec = g_ptr_array_index(cl->serials, i);
+        g_autofree char *id = g_strdup_printf("serial%u", i);
+        g_autofree char *existing = NULL;
+        g_autoptr(GError) err = NULL;
+        g_autoptr(ChardevOptions) opts =
+            chardev_options_from_legacy(spec, id, &existing, &err);
+
+        if (opts == NULL && err != NULL) {
+            g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC, "-serial %s: %s",
+                        spec, err->message);
+            return false;
+        }
+        if (opts != NULL && chardev_new(opts, &err) == NULL) {
+            g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC, "-serial %s: %s",
+                        spec, err->message);
+            return false;
+        }
+        if (existing != NULL && chardev_find(existing) == NULL) {
+            g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                        "-serial %s: chardev '%s' not found", spec, existing);
+            return false;
+        }
+        machine_init_add_serial(opts != NULL ? id : existing);
+    }
+    return true;
+}
+
 static bool qmpd_init(const QmpdCmdline *cl, QmpCommandList *cmds,
                       GError **errp)
 {
@@ -216,31 +254,36 @@ static bool qmpd_init(const QmpdCmdline *cl, QmpCommandList *cmds,
     if (!configure_accel(cl, errp) || !configure_machine(cl, errp)) {
         return false;
     }
-    if (cl->qtest != NULL) {
-        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
-                    "-qtest %s: the qtest accelerator is not available yet",
-                    cl->qtest);
-        return false;
-    }
-    if (cl->serials->len > 0) {
-        const char *spec = g_ptr_array_index(cl->serials, 0);
-
-        if (!g_str_equal(spec, "none") && !g_str_equal(spec, "null")) {
-            g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
-                        "-serial %s: serial ports are not available yet", spec);
-            return false;
-        }
-    }
-
     qmp_init_marshal(cmds);
     monitor_init_globals(cmds, phase_get);
 
-    if (!create_chardevs(cl, errp) || !create_monitors(cl, errp)) {
+    if (!create_chardevs(cl, errp)) {
+        return false;
+    }
+    if (!create_serial_chardevs(cl, errp)) {
+        return false;
+    }
+    if (cl->qtest != NULL &&
+        !qtest_server_init(cl->qtest, cl->qtest_log, errp)) {
+        g_prefix_error(errp, "-qtest %s: ", cl->qtest);
+        return false;
+    }
+    if (!create_monitors(cl, errp)) {
         return false;
     }
 
+    if (cl->incoming_config != NULL &&
+        !migration_set_parameters_from_cmdline(cl->incoming_config, errp)) {
+        g_prefix_error(errp, "-incoming %s: ", cl->incoming_config);
+        return false;
+    }
     runstate_set_autostart(!cl->start_paused);
     machine_init_enter_configuration(cl->incoming != NULL);
+    /* Listening starts as soon as the URI is known, in this phase. */
+    if (cl->incoming != NULL && !migration_incoming_start(cl->incoming, errp)) {
+        g_prefix_error(errp, "-incoming %s: ", cl->incoming);
+        return false;
+    }
     if (!cl->preconfig && cl->incoming == NULL) {
         return machine_init_complete(errp);
     }
@@ -249,6 +292,10 @@ static bool qmpd_init(const QmpdCmdline *cl, QmpCommandList *cmds,
 
 static void qmpd_cleanup(QmpCommandList *cmds)
 {
+    migration_shutdown();
+    qtest_server_cleanup();
+    machine_teardown();
+    object_root_reset();
     monitor_cleanup();
     chardev_remove_all();
     os_pidfile_remove();

@@ -151,8 +151,8 @@ bool machine_config_set(const MachineProperties *patch, GPtrArray *warnings,
     return apply_patch(patch, names, warnings, errp);
 }
 
-bool machine_config_set_json(JsonNode *patch, bool keyval,
-                             GPtrArray *warnings, GError **errp)
+bool machine_config_set_json(JsonNode *patch, bool keyval, GPtrArray *warnings,
+                             GError **errp)
 {
     g_autoptr(MachineProperties) decoded = NULL;
     g_autoptr(GList) names = NULL;

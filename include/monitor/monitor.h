@@ -28,8 +28,8 @@
 
 #include <json-glib/json-glib.h>
 
-#include "prelude.h"
 #include "chardev/char.h"
+#include "prelude.h"
 #include "qapi/qmp-registry.h"
 
 typedef struct Monitor Monitor;

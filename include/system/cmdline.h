@@ -44,7 +44,8 @@ typedef struct QmpdCmdline {
     bool machine_help; /* -M help or -M TYPE,help */
     char *machine_help_type;
     char *accel_from_machine; /* -M accel=... */
-    char *incoming;
+    char *incoming;           /* URI or "defer" */
+    char *incoming_config;    /* "config:k=v,..." */
     char *qtest;
     char *qtest_log;
     GPtrArray *chardevs;     /* of char *, -chardev specs in order */

@@ -18,6 +18,16 @@
 void machine_init_enter_configuration(bool incoming);
 
 /**
+ * machine_init_add_serial:
+ * @chardev_id: (nullable): backend of the next ISA serial port (COM1
+ *     first), NULL for a port left unconnected
+ *
+ * Records a -serial port; the UARTs are created at machine
+ * initialization, on machines that have ISA serial ports.
+ */
+void machine_init_add_serial(const char *chardev_id);
+
+/**
  * machine_init_complete:
  * Initializes the machine from the current configuration, advances to
  * machine-ready and, with autostart and no pending incoming migration,
@@ -25,6 +35,13 @@ void machine_init_enter_configuration(bool incoming);
  * initialization.
  */
 bool machine_init_complete(GError **errp);
+
+/**
+ * machine_teardown:
+ * Removes the on-board devices and the board (RAM, mappings).  Used when
+ * an incoming migration fails and at exit; safe when nothing was built.
+ */
+void machine_teardown(void);
 
 /**
  * machine_incoming_prepare:

@@ -941,8 +941,8 @@ static void test_set_json_empty_list_clears(void)
 {
     g_autoptr(GError) err = NULL;
     g_autoptr(JsonNode) clear = json_from_string("{\"fw-cfg\": []}", &err);
-    g_autoptr(JsonNode) keep = json_from_string("{\"smp\": {\"cpus\": 2}}",
-                                                &err);
+    g_autoptr(JsonNode) keep =
+        json_from_string("{\"smp\": {\"cpus\": 2}}", &err);
 
     set_base();
     g_assert_nonnull(machine_config_get()->fw_cfg);
@@ -962,8 +962,7 @@ static void test_legacy_entry_point_mixed(void)
 {
     g_autoptr(GError) err = NULL;
     g_autoptr(JsonNode) tree = machine_legacy_to_keyval(
-        "M", "pc,smbios.type1.serial=X,smbios-entry-point-type=64", NULL,
-        &err);
+        "M", "pc,smbios.type1.serial=X,smbios-entry-point-type=64", NULL, &err);
     g_autoptr(MachineProperties) cfg = NULL;
 
     g_assert_no_error(err);

@@ -55,8 +55,8 @@ bool machine_config_set(const MachineProperties *patch, GPtrArray *warnings,
  * even by an empty list (which clears it): this is what machine-set and
  * qom-set need, since an empty list and an absent member decode alike.
  */
-bool machine_config_set_json(JsonNode *patch, bool keyval,
-                             GPtrArray *warnings, GError **errp);
+bool machine_config_set_json(JsonNode *patch, bool keyval, GPtrArray *warnings,
+                             GError **errp);
 
 /**
  * machine_config_merge:

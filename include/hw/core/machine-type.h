@@ -11,7 +11,8 @@
 typedef struct MachineType {
     const char *name;  /* full, versioned name, e.g. "pc-i440fx-7.2" */
     const char *alias; /* short name, e.g. "pc", or NULL */
-    const char *qom_type; /* QOM type of /machine, e.g. "pc-i440fx-7.2-machine" */
+    const char
+        *qom_type; /* QOM type of /machine, e.g. "pc-i440fx-7.2-machine" */
     const char *desc;
     bool is_default;
     uint64_t default_ram_size;

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * Migration: the outgoing and incoming state machines, parameters,
+ * capabilities and named file descriptors.
+ *
+ * Outgoing (source), driven by migrate / migrate_cancel:
+ *
+ *   NONE --migration_outgoing_start()--> SETUP --connected--> ACTIVE
+ *   ACTIVE --VM stopped, device state--> DEVICE --all written (and, on a
+ *   socket, the destination's acknowledgement)--> COMPLETED
+ *   SETUP/ACTIVE/DEVICE --I/O error or refusal--> FAILED
+ *   SETUP/ACTIVE/DEVICE --migration_cancel()--> CANCELLING --> CANCELLED
+ *
+ *   On FAILED and CANCELLED the source runs again if it ran before.
+ *   COMPLETED leaves it in "postmigrate".  Any end state may start anew.
+ *
+ * Incoming (destination), driven by -incoming / migrate-incoming:
+ *
+ *   NONE/FAILED/CANCELLED --migration_incoming_listen()--> SETUP
+ *   SETUP --connection--> ACTIVE --stream loaded--> COMPLETED
+ *   SETUP/ACTIVE --bad stream, peer gone, refused configuration,
+ *                 migration_cancel()--> FAILED (or CANCELLED)
+ *
+ *   In ACTIVE the "machine-config" section builds the machine through
+ *   MigrationSystemOps.incoming_prepare; a failure after that calls
+ *   incoming_abort, which restores the prior configuration and the
+ *   configuration phase, so migrate-incoming may be retried.
+ *
+ * Everything runs on the main loop; the layer above (system/) provides
+ * run state and machine initialization through MigrationSystemOps, so
+ * this layer never links upwards.
+ */
+
+#include "prelude.h"
+#include "qapi-types.h"
+
+typedef struct MigrationSystemOps {
+    RunState (*runstate_get)(void);
+    void (*runstate_set)(RunState state);
+    void (*vm_start)(void);
+    void (*vm_stop)(RunState state);
+    bool (*incoming_prepare)(const MachineProperties *cfg, GError **errp);
+    void (*incoming_abort)(void);
+    void (*incoming_finish)(RunState source_state);
+} MigrationSystemOps;
+
+/**
+ * migration_set_system_ops:
+ * @ops: (transfer none): must outlive the process (static)
+ *
+ * Installs the hooks into run state and machine initialization, and
+ * registers the built-in sections ("machine-config", "globalstate").
+ * Idempotent for the same @ops.
+ */
+void migration_set_system_ops(const MigrationSystemOps *ops);
+
+/**
+ * migration_incoming_start:
+ * @uri: "defer" or a migration URI (see migration_incoming_listen())
+ *
+ * The -incoming option: marks the process as a destination and, unless
+ * @uri is "defer", starts listening at once (in the configuration phase
+ * too).  Defined with the QMP handlers, which install the system hooks.
+ */
+bool migration_incoming_start(const char *uri, GError **errp);
+
+/**
+ * migration_set_parameters_from_cmdline:
+ * @kv: "key=value,..." with MigrationParameters keys (a leading
+ *     "config:" is accepted and skipped)
+ *
+ * The "-incoming config:..." option.  All-or-nothing like
+ * migrate-set-parameters.
+ */
+bool migration_set_parameters_from_cmdline(const char *kv, GError **errp);
+
+/* ---- core entry points (the QMP handlers are thin wrappers) ---- */
+
+/**
+ * migration_incoming_allow:
+ * Marks the process as started with -incoming (so migrate-incoming is
+ * accepted).
+ */
+void migration_incoming_allow(void);
+
+/**
+ * migration_incoming_listen:
+ * @uri: unix:PATH, tcp:HOST:PORT (port 0 picks one), fd:NAME|N,
+ *     file:PATH[,offset=N] or exec:COMMAND
+ *
+ * Starts waiting for the stream.  Errors (QEMU's texts): "The incoming
+ * migration has already been started", "'-incoming' was not specified on
+ * the command line", "Illegal migration incoming state: completed",
+ * "unknown migration protocol: URI" and transport errors.
+ */
+bool migration_incoming_listen(const char *uri, GError **errp);
+
+/**
+ * migration_outgoing_start:
+ * Starts sending this machine to @uri.  Fails with "There's a migration
+ * process in progress" while one runs, and for a bad @uri.
+ */
+bool migration_outgoing_start(const char *uri, GError **errp);
+
+/**
+ * migration_cancel:
+ * Cancels the outgoing migration, or the incoming one on a destination
+ * that has not completed.  Does nothing when none runs.
+ */
+void migration_cancel(void);
+
+/**
+ * migration_query:
+ * Returns: (transfer full): query-migrate's answer.
+ */
+MigrationInfo *migration_query(void);
+
+/**
+ * migration_is_active:
+ * Returns: an outgoing or incoming migration is in progress.
+ */
+bool migration_is_active(void);
+
+/**
+ * migration_shutdown:
+ * Stops every transfer, listener and child process and closes named
+ * file descriptors (process exit, tests).
+ */
+void migration_shutdown(void);
+
+/* ---- parameters and capabilities (migration/options.c) ---- */
+
+/**
+ * migration_set_parameters:
+ * Checks every member given in @params, then applies them all.  Errors as
+ * QEMU: "Parameter 'downtime_limit' expects an integer in the range of 0
+ * to 2000000 ms", "Parameter 'multifd_channels' expects a value between 1
+ * and 255", ...
+ */
+bool migration_set_parameters(const MigrationParameters *params, GError **errp);
+
+/** migration_query_parameters: Returns: (transfer full): every parameter. */
+MigrationParameters *migration_query_parameters(void);
+
+/** migration_parameters_get: Returns: (transfer none): current values. */
+const MigrationParameters *migration_parameters_get(void);
+
+/**
+ * migration_set_capabilities:
+ * All-or-nothing; refused with "There's a migration process in progress"
+ * while a migration runs.
+ */
+bool migration_set_capabilities(const MigrationCapabilityStatusList *caps,
+                                GError **errp);
+
+/** migration_query_capabilities: Returns: (transfer full): every one. */
+MigrationCapabilityStatusList *migration_query_capabilities(void);
+
+/** migration_capability_enabled: Returns: @cap is on. */
+bool migration_capability_enabled(MigrationCapability cap);
+
+/** migration_options_reset: back to defaults (tests). */
+void migration_options_reset(void);
+
+/* ---- named file descriptors (getfd / closefd, fd: URIs) ---- */
+
+/**
+ * migration_fd_add:
+ * @fd: (transfer full): closed on error
+ *
+ * Keeps @fd under @name, closing an older one of that name.  Fails with
+ * "Parameter 'fdname' expects a name not starting with a digit".
+ */
+bool migration_fd_add(const char *name, int fd, GError **errp);
+
+/**
+ * migration_fd_close:
+ * Fails with "File descriptor named 'NAME' not found".
+ */
+bool migration_fd_close(const char *name, GError **errp);
+
+/**
+ * migration_fd_take:
+ * @name: a getfd name, or a decimal fd number (used as is)
+ *
+ * Returns: the descriptor, now owned by the caller, or -1 with "File
+ * descriptor named 'NAME' has not been found".
+ */
+int migration_fd_take(const char *name, GError **errp);

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * Accelerators: what runs the guest's CPUs.  Each one is an AccelOps
+ * table, so that KVM can slot in later beside the first implementation,
+ * "qtest", which has no CPU at all: devices are driven only through the
+ * qtest protocol and the virtual clock moves only when qtest steps it.
+ *
+ * Contract: exactly one accelerator is selected, once, before machine
+ * initialization (PHASE_ACCEL_CREATED).  With nothing on the command line
+ * qmpd selects "qtest" too, since no other accelerator exists yet (QEMU
+ * would pick tcg or kvm).
+ */
+
+#include "prelude.h"
+
+typedef struct AccelOps {
+    const char *name;
+    /* Brings the accelerator up; runs once, from accel_select(). */
+    bool (*init)(GError **errp);
+    /* True when guest time moves only under external control (qtest). */
+    bool manual_virtual_clock;
+    /* False for accelerators that cannot execute guest code. */
+    bool has_cpus;
+} AccelOps;
+
+/**
+ * accel_select:
+ * @name: an accelerator name, or a ':'-separated list tried in order as
+ *        in "-machine accel=kvm:qtest"; NULL or "" picks the default
+ *        ("qtest")
+ *
+ * Initializes the first accelerator of @name that exists and comes up.
+ * Fails with "invalid accelerator NAME" (QEMU's text, for the first name
+ * when none was usable) or the accelerator's own init error; fails with
+ * "accelerator already selected" on a second call.  Nothing changes on
+ * failure.
+ */
+bool accel_select(const char *name, GError **errp);
+
+/**
+ * accel_get_current:
+ * Returns: (transfer none) (nullable): the selected accelerator, NULL
+ * before accel_select() succeeded.
+ */
+const AccelOps *accel_get_current(void);
+
+/** accel_is_qtest: Returns: true when the qtest accelerator is selected. */
+bool accel_is_qtest(void);
+
+/**
+ * accel_find:
+ * Returns: (transfer none) (nullable): the accelerator named @name, NULL
+ * when qmpd has none of that name.
+ */
+const AccelOps *accel_find(const char *name);
+
+/** accel_reset: forgets the selection (tests only). */
+void accel_reset(void);

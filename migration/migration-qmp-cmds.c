@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * QMP handlers of the migration commands, and the binding of the
+ * migration layer to run state and machine initialization (system/).
+ * Compiled into the executable, like every handler file.
+ */
+
+#include "prelude.h"
+
+#include <unistd.h>
+
+#include "chardev/char.h"
+#include "migration-internal.h"
+#include "migration/migration.h"
+#include "monitor/monitor.h"
+#include "qapi-commands.h"
+#include "system/machine-init.h"
+#include "system/runstate.h"
+#include "util/error.h"
+
+static const MigrationSystemOps system_ops = {
+    .runstate_get = runstate_get,
+    .runstate_set = runstate_set,
+    .vm_start = vm_start,
+    .vm_stop = vm_stop,
+    .incoming_prepare = machine_incoming_prepare,
+    .incoming_abort = machine_incoming_abort,
+    .incoming_finish = machine_incoming_finish,
+};
+
+/* Every entry point binds first, so no start-up call order is needed. */
+static void bind_system(void)
+{
+    static bool bound;
+
+    if (!bound) {
+        bound = true;
+        migration_set_system_ops(&system_ops);
+    }
+}
+
+bool migration_incoming_start(const char *uri, GError **errp)
+{
+    bind_system();
+    return migration_incoming_setup(uri, errp);
+}
+
+bool migration_set_parameters_from_cmdline(const char *kv, GError **errp)
+{
+    bind_system();
+    return migration_set_parameters_from_kv(kv, errp);
+}
+
+void qmp_migrate(const char *uri, bool has_resume, bool resume, GError **errp)
+{
+    bind_system();
+    if (uri == NULL) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "need either 'uri' or 'channels' argument");
+        return;
+    }
+    if (has_resume && resume) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "Cannot resume if there is no paused migration");
+        return;
+    }
+    migration_outgoing_start(uri, errp);
+}
+
+void qmp_migrate_incoming(const char *uri, bool has_exit_on_error,
+                          bool exit_on_error, GError **errp)
+{
+    bind_system();
+    if (uri == NULL) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "need either 'uri' or 'channels' argument");
+        return;
+    }
+    migration_incoming_listen(uri, errp);
+}
+
+void qmp_migrate_cancel(GError **errp)
+{
+    bind_system();
+    migration_cancel();
+}
+
+MigrationInfo *qmp_query_migrate(GError **errp)
+{
+    bind_system();
+    return migration_query();
+}
+
+void qmp_migrate_set_capabilities(MigrationCapabilityStatusList *capabilities,
+                                  GError **errp)
+{
+    bind_system();
+    migration_set_capabilities(capabilities, errp);
+}
+
+MigrationCapabilityStatusList *qmp_query_migrate_capabilities(GError **errp)
+{
+    bind_system();
+    return migration_query_capabilities();
+}
+
+void qmp_migrate_set_parameters(MigrationParameters *arg, GError **errp)
+{
+    bind_system();
+    migration_set_parameters(arg, errp);
+}
+
+MigrationParameters *qmp_query_migrate_parameters(GError **errp)
+{
+    bind_system();
+    return migration_query_parameters();
+}
+
+void qmp_getfd(const char *fdname, GError **errp)
+{
+    Chardev *chr = monitor_cur_chardev();
+    int fd = chr != NULL ? chardev_take_fd(chr) : -1;
+
+    if (fd < 0) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "No file descriptor supplied via SCM_RIGHTS");
+        return;
+    }
+    migration_fd_add(fdname, fd, errp);
+}
+
+void qmp_closefd(const char *fdname, GError **errp)
+{
+    migration_fd_close(fdname, errp);
+}

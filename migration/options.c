@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Migration parameters and capabilities: their defaults (QEMU's), the
+ * all-or-nothing checks of migrate-set-parameters and
+ * migrate-set-capabilities, and the "-incoming config:" option.
+ */
+
+#include "prelude.h"
+
+#include <string.h>
+
+#include "migration-internal.h"
+#include "migration/migration.h"
+#include "qapi-visit.h"
+#include "qapi/clone.h"
+#include "qapi/json-input-visitor.h"
+#include "qapi/json-output-visitor.h"
+#include "util/error.h"
+#include "util/keyval.h"
+
+#define MAX_DOWNTIME_MS 2000000u
+
+static MigrationParameters *params;
+static bool caps[MIGRATION_CAPABILITY__MAX];
+
+static MigrationParameters *defaults_new(void)
+{
+    MigrationParameters *p = g_new0(MigrationParameters, 1);
+
+#define SET(member, value)      \
+    do {                        \
+        p->has_##member = true; \
+        p->member = (value);    \
+    } while (0)
+    SET(announce_initial, 50);
+    SET(announce_max, 550);
+    SET(announce_rounds, 5);
+    SET(announce_step, 100);
+    SET(throttle_trigger_threshold, 50);
+    SET(cpu_throttle_initial, 20);
+    SET(cpu_throttle_increment, 10);
+    SET(cpu_throttle_tailslow, false);
+    SET(max_bandwidth, 128u << 20);
+    SET(avail_switchover_bandwidth, 0);
+    SET(downtime_limit, 300);
+    SET(x_checkpoint_delay, 20000);
+    SET(multifd_channels, 2);
+    SET(xbzrle_cache_size, 64u << 20);
+    SET(max_postcopy_bandwidth, 0);
+    SET(max_cpu_throttle, 99);
+    SET(multifd_compression, MULTIFD_COMPRESSION_NONE);
+    SET(multifd_zlib_level, 1);
+    SET(multifd_zstd_level, 1);
+    SET(mode, MIG_MODE_NORMAL);
+    SET(zero_page_detection, ZERO_PAGE_DETECTION_MULTIFD);
+    SET(direct_io, false);
+#undef SET
+    p->tls_creds = g_strdup("");
+    p->tls_hostname = g_strdup("");
+    return p;
+}
+
+const MigrationParameters *migration_parameters_get(void)
+{
+    if (params == NULL) {
+        params = defaults_new();
+    }
+    return params;
+}
+
+void migration_options_reset(void)
+{
+    g_clear_pointer(&params, qapi_free_MigrationParameters);
+    memset(caps, 0, sizeof(caps));
+}
+
+MigrationParameters *migration_query_parameters(void)
+{
+    return QAPI_CLONE(MigrationParameters, migration_parameters_get());
+}
+
+static bool range_error(const char *name, const char *expect, GError **errp)
+{
+    g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                "Parameter '%s' expects %s", name, expect);
+    return false;
+}
+
+static bool check_parameters(const MigrationParameters *p, GError **errp)
+{
+    if (p->has_downtime_limit && p->downtime_limit > MAX_DOWNTIME_MS) {
+        return range_error("downtime_limit",
+                           "an integer in the range of 0 to 2000000 ms", errp);
+    }
+    if (p->has_multifd_channels && p->multifd_channels < 1) {
+        return range_error("multifd_channels", "a value between 1 and 255",
+                           errp);
+    }
+    if (p->has_throttle_trigger_threshold &&
+        (p->throttle_trigger_threshold < 1 ||
+         p->throttle_trigger_threshold > 100)) {
+        return range_error("throttle_trigger_threshold",
+                           "an integer in the range of 1 to 100", errp);
+    }
+    if (p->has_cpu_throttle_initial &&
+        (p->cpu_throttle_initial < 1 || p->cpu_throttle_initial > 99)) {
+        return range_error("cpu_throttle_initial",
+                           "an integer in the range of 1 to 99", errp);
+    }
+    if (p->has_cpu_throttle_increment &&
+        (p->cpu_throttle_increment < 1 || p->cpu_throttle_increment > 99)) {
+        return range_error("cpu_throttle_increment",
+                           "an integer in the range of 1 to 99", errp);
+    }
+    if (p->has_max_cpu_throttle &&
+        (p->max_cpu_throttle < 1 || p->max_cpu_throttle > 99)) {
+        return range_error("max_cpu_throttle",
+                           "an integer in the range of 1 to 99", errp);
+    }
+    if (p->has_multifd_zlib_level && p->multifd_zlib_level > 9) {
+        return range_error("multifd_zlib_level", "a value between 0 and 9",
+                           errp);
+    }
+    if (p->has_multifd_zstd_level && p->multifd_zstd_level > 20) {
+        return range_error("multifd_zstd_level", "a value between 0 and 20",
+                           errp);
+    }
+    return true;
+}
+
+static JsonNode *params_to_json(const MigrationParameters *p)
+{
+    JsonNode *out = NULL;
+    MigrationParameters *value = (MigrationParameters *)p;
+    Visitor *v = json_output_visitor_new(&out);
+    g_autoptr(GError) err = NULL;
+
+    visit_type_MigrationParameters(v, NULL, &value, &err);
+    g_assert_no_error(err);
+    visit_complete(v, &out);
+    visit_free(v);
+    return out;
+}
+
+bool migration_set_parameters(const MigrationParameters *patch, GError **errp)
+{
+    g_autoptr(JsonNode) merged = params_to_json(migration_parameters_get());
+    g_autoptr(JsonNode) changes = params_to_json(patch);
+    g_autoptr(GList) members = NULL;
+    MigrationParameters *next = NULL;
+    Visitor *v;
+    bool ok;
+
+    if (!check_parameters(patch, errp)) {
+        return false;
+    }
+    /* Members given replace the current ones; the rest stay. */
+    members = json_object_get_members(json_node_get_object(changes));
+    for (GList *l = members; l != NULL; l = l->next) {
+        json_object_set_member(json_node_get_object(merged), l->data,
+                               json_node_copy(json_object_get_member(
+                                   json_node_get_object(changes), l->data)));
+    }
+    v = json_input_visitor_new(merged);
+    ok = visit_type_MigrationParameters(v, NULL, &next, errp);
+    visit_free(v);
+    if (!ok) {
+        return false;
+    }
+    qapi_free_MigrationParameters(params);
+    params = next;
+    return true;
+}
+
+bool migration_set_parameters_from_kv(const char *kv, GError **errp)
+{
+    g_autoptr(MigrationParameters) patch = NULL;
+    g_autoptr(JsonNode) tree = NULL;
+    bool help = false;
+    Visitor *v;
+    bool ok;
+
+    if (g_str_has_prefix(kv, "config:")) {
+        kv += strlen("config:");
+    }
+    tree = keyval_parse(kv, NULL, &help, errp);
+    if (tree == NULL) {
+        return false;
+    }
+    v = json_input_visitor_new_keyval(tree);
+    ok = visit_type_MigrationParameters(v, NULL, &patch, errp);
+    visit_free(v);
+    return ok && migration_set_parameters(patch, errp);
+}
+
+bool migration_set_capabilities(const MigrationCapabilityStatusList *list,
+                                GError **errp)
+{
+    bool next[MIGRATION_CAPABILITY__MAX];
+    const MigrationCapabilityStatusList *l;
+
+    if (migration_is_active()) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "There's a migration process in progress");
+        return false;
+    }
+    memcpy(next, caps, sizeof(next));
+    QAPI_LIST_FOR_EACH (l, list) {
+        next[l->value->capability] = l->value->state;
+    }
+    /* QEMU's compatibility rules that matter without those features. */
+    if (next[MIGRATION_CAPABILITY_MAPPED_RAM] &&
+        next[MIGRATION_CAPABILITY_XBZRLE]) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "Mapped-ram migration is incompatible with xbzrle");
+        return false;
+    }
+    if (next[MIGRATION_CAPABILITY_POSTCOPY_PREEMPT] &&
+        !next[MIGRATION_CAPABILITY_POSTCOPY_RAM]) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "Postcopy preempt requires postcopy-ram");
+        return false;
+    }
+    memcpy(caps, next, sizeof(caps));
+    return true;
+}
+
+MigrationCapabilityStatusList *migration_query_capabilities(void)
+{
+    MigrationCapabilityStatusList *head = NULL, **tail = &head;
+
+    for (int i = 0; i < MIGRATION_CAPABILITY__MAX; i++) {
+        MigrationCapabilityStatus *c = g_new0(MigrationCapabilityStatus, 1);
+
+        c->capability = (MigrationCapability)i;
+        c->state = caps[i];
+        QAPI_LIST_APPEND(tail, c);
+    }
+    return head;
+}
+
+bool migration_capability_enabled(MigrationCapability cap)
+{
+    g_return_val_if_fail(cap < MIGRATION_CAPABILITY__MAX, false);
+    return caps[cap];
+}

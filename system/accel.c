@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Accelerator selection and the table of accelerators qmpd has; for now
+ * only "qtest", which runs no CPU and hands the virtual clock to qtest.
+ */
+
+#include "prelude.h"
+
+#include "system/accel.h"
+#include "system/clock.h"
+#include "util/error.h"
+
+#define ACCEL_DEFAULT "qtest"
+
+static const AccelOps *current_accel;
+
+static bool qtest_accel_init(GError **errp)
+{
+    return true;
+}
+
+static const AccelOps qtest_accel_ops = {
+    .name = "qtest",
+    .init = qtest_accel_init,
+    .manual_virtual_clock = true,
+    .has_cpus = false,
+};
+
+static const AccelOps *const accels[] = {
+    &qtest_accel_ops,
+};
+
+const AccelOps *accel_find(const char *name)
+{
+    g_return_val_if_fail(name != NULL, NULL);
+    for (gsize i = 0; i < G_N_ELEMENTS(accels); i++) {
+        if (g_str_equal(accels[i]->name, name)) {
+            return accels[i];
+        }
+    }
+    return NULL;
+}
+
+bool accel_select(const char *name, GError **errp)
+{
+    g_auto(GStrv) names = NULL;
+    g_autoptr(GError) first_err = NULL;
+
+    if (current_accel != NULL) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "accelerator already selected");
+        return false;
+    }
+    names = g_strsplit(name != NULL && *name ? name : ACCEL_DEFAULT, ":", -1);
+    for (guint i = 0; names[i] != NULL; i++) {
+        const AccelOps *ops = accel_find(names[i]);
+        g_autoptr(GError) err = NULL;
+
+        if (ops == NULL) {
+            g_set_error(&err, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                        "invalid accelerator %s", names[i]);
+        } else if (ops->init == NULL || ops->init(&err)) {
+            current_accel = ops;
+            qemu_clock_set_virtual_manual(ops->manual_virtual_clock);
+            return true;
+        }
+        if (first_err == NULL) {
+            first_err = g_steal_pointer(&err);
+        }
+    }
+    if (first_err == NULL) {
+        g_set_error(&first_err, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "invalid accelerator %s", name);
+    }
+    g_propagate_error(errp, g_steal_pointer(&first_err));
+    return false;
+}
+
+const AccelOps *accel_get_current(void)
+{
+    return current_accel;
+}
+
+bool accel_is_qtest(void)
+{
+    return current_accel == &qtest_accel_ops;
+}
+
+void accel_reset(void)
+{
+    current_accel = NULL;
+}

@@ -1,0 +1,550 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Migration between two real qmpd processes over every transport: a
+ * source configured with machine-set moves to a bare "-incoming defer"
+ * destination, which ends with the same configuration and run state.
+ * Failure cases check that the source keeps running and that the
+ * destination returns to the configuration phase and can retry.
+ */
+
+#include "prelude.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "libqtest.h"
+
+#define WAIT_MS 15000
+
+/* Every kind of member: structs, nested structs, lists, files, UUID. */
+#define SOURCE_CONFIG                                             \
+    "\"smp\": {\"cpus\": 2}, \"memory\": {\"size\": 268435456},"  \
+    "\"boot\": {\"order\": \"nc\"},"                              \
+    "\"uuid\": \"5a7b1c2d-0000-4000-8000-0123456789ab\","         \
+    "\"smbios\": {\"type1\": {\"serial\": \"MIG-1\"},"            \
+    "             \"type11\": {\"values\": [\"one\", \"two\"]}}," \
+    "\"rtc\": {\"base\": \"2020-05-06T07:08:09\", \"clock\": \"vm\"}"
+
+static char *json_member_text(JsonObject *obj, const char *member)
+{
+    JsonNode *n = json_object_get_member(obj, member);
+
+    g_assert_nonnull(n);
+    return json_to_string(n, FALSE);
+}
+
+static char *config_of(QTestState *s)
+{
+    g_autoptr(JsonNode) r = qtest_qmp_assert_success_ref(
+        s, "{\"execute\": \"query-machine-config\"}");
+
+    return json_member_text(json_node_get_object(r), "config");
+}
+
+static char *migrate_status(QTestState *s, char **ret_error)
+{
+    g_autoptr(JsonNode) r =
+        qtest_qmp_assert_success_ref(s, "{\"execute\": \"query-migrate\"}");
+    JsonObject *o = json_node_get_object(r);
+
+    if (ret_error != NULL) {
+        *ret_error =
+            json_object_has_member(o, "error-desc")
+                ? g_strdup(json_object_get_string_member(o, "error-desc"))
+                : NULL;
+    }
+    return json_object_has_member(o, "status")
+               ? g_strdup(json_object_get_string_member(o, "status"))
+               : g_strdup("");
+}
+
+/* Polls query-migrate until it reports one of the end states. */
+static char *wait_end(QTestState *s, char **ret_error)
+{
+    for (int waited = 0; waited < WAIT_MS; waited += 10) {
+        char *st = migrate_status(s, ret_error);
+
+        if (g_str_equal(st, "completed") || g_str_equal(st, "failed") ||
+            g_str_equal(st, "cancelled")) {
+            return st;
+        }
+        g_free(st);
+        if (ret_error != NULL) {
+            g_clear_pointer(ret_error, g_free);
+        }
+        g_usleep(10 * 1000);
+    }
+    g_assert_not_reached();
+}
+
+static void assert_run_state(QTestState *s, const char *want)
+{
+    g_autofree char *st = qtest_qmp_status(s);
+
+    g_assert_cmpstr(st, ==, want);
+}
+
+static QTestState *start_source(const char *extra)
+{
+    g_autofree char *args = g_strdup_printf("-preconfig %s", extra);
+    QTestState *s = qtest_init(args);
+
+    qtest_qmp_assert_success(s, "{\"execute\": \"machine-set\", \"arguments\": "
+                                "{\"type\": \"pc\", " SOURCE_CONFIG "}}");
+    qtest_qmp_assert_success(s, "{\"execute\": \"x-exit-preconfig\"}");
+    return s;
+}
+
+static QTestState *start_dest(void)
+{
+    return qtest_init("-incoming defer");
+}
+
+static void incoming(QTestState *dst, const char *uri)
+{
+    qtest_qmp_assert_success(
+        dst,
+        "{\"execute\": \"migrate-incoming\", \"arguments\": {\"uri\": \"%s\"}}",
+        uri);
+}
+
+static void migrate(QTestState *src, const char *uri)
+{
+    qtest_qmp_assert_success(
+        src, "{\"execute\": \"migrate\", \"arguments\": {\"uri\": \"%s\"}}",
+        uri);
+}
+
+/* Both ends completed, same configuration, destination runs as @state. */
+static void assert_migrated(QTestState *src, QTestState *dst, const char *state)
+{
+    g_autofree char *src_end = wait_end(src, NULL);
+    g_autofree char *dst_err = NULL;
+    g_autofree char *dst_end = wait_end(dst, &dst_err);
+    g_autofree char *a = config_of(src);
+    g_autofree char *b = config_of(dst);
+
+    g_assert_cmpstr(dst_err, ==, NULL);
+    g_assert_cmpstr(dst_end, ==, "completed");
+    g_assert_cmpstr(src_end, ==, "completed");
+    g_assert_cmpstr(a, ==, b);
+    assert_run_state(src, "postmigrate");
+    assert_run_state(dst, state);
+}
+
+static void test_unix(void)
+{
+    g_autoptr(QTestState) src = start_source("");
+    g_autoptr(QTestState) dst = start_dest();
+    g_autofree char *sock = qtest_tmp_path(dst, "mig.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    g_autoptr(JsonObject) ev = NULL;
+
+    qtest_qmp_assert_success(
+        dst, "{\"execute\": \"migrate-set-capabilities\", \"arguments\": "
+             "{\"capabilities\": [{\"capability\": \"events\", "
+             "\"state\": true}]}}");
+    assert_run_state(src, "running");
+    assert_run_state(dst, "inmigrate");
+    incoming(dst, uri);
+    migrate(src, uri);
+    assert_migrated(src, dst, "running");
+    /* The destination saw setup, active and completed, in that order. */
+    for (guint i = 0; i < 3; i++) {
+        static const char *const want[] = {"setup", "active", "completed"};
+        g_autoptr(JsonObject) e = qtest_qmp_eventwait_ref(dst, "MIGRATION");
+
+        g_assert_cmpstr(json_object_get_string_member(
+                            json_object_get_object_member(e, "data"), "status"),
+                        ==, want[i]);
+    }
+}
+
+static void test_paused_source(void)
+{
+    g_autoptr(QTestState) src = start_source("");
+    g_autoptr(QTestState) dst = start_dest();
+    g_autofree char *sock = qtest_tmp_path(dst, "mig.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+
+    qtest_qmp_assert_success(src, "{\"execute\": \"stop\"}");
+    incoming(dst, uri);
+    migrate(src, uri);
+    assert_migrated(src, dst, "paused");
+}
+
+static void test_tcp_port0(void)
+{
+    g_autoptr(QTestState) src = start_source("");
+    g_autoptr(QTestState) dst = start_dest();
+    g_autoptr(JsonNode) info = NULL;
+    g_autofree char *uri = NULL;
+    JsonObject *addr;
+    const char *port;
+
+    incoming(dst, "tcp:127.0.0.1:0");
+    info =
+        qtest_qmp_assert_success_ref(dst, "{\"execute\": \"query-migrate\"}");
+    g_assert_cmpstr(
+        json_object_get_string_member(json_node_get_object(info), "status"), ==,
+        "setup");
+    addr = json_array_get_object_element(
+        json_object_get_array_member(json_node_get_object(info),
+                                     "socket-address"),
+        0);
+    g_assert_cmpstr(json_object_get_string_member(addr, "type"), ==, "inet");
+    g_assert_cmpstr(json_object_get_string_member(addr, "host"), ==,
+                    "127.0.0.1");
+    port = json_object_get_string_member(addr, "port");
+    g_assert_cmpstr(port, !=, "0");
+    uri = g_strdup_printf("tcp:127.0.0.1:%s", port);
+    migrate(src, uri);
+    assert_migrated(src, dst, "running");
+}
+
+/* Sends "getfd" with @fd attached on a fresh QMP connection to @path. */
+static void send_getfd(const char *path, const char *name, int fd)
+{
+    g_autoptr(QTestState) c = qtest_qmp_connect(path, true);
+    int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    g_autofree char *cmd = g_strdup_printf(
+        "{\"execute\": \"getfd\", \"arguments\": {\"fdname\": \"%s\"}}\n",
+        name);
+    char cbuf[CMSG_SPACE(sizeof(int))] = {0};
+    struct iovec iov = {.iov_base = cmd, .iov_len = strlen(cmd)};
+    struct msghdr msg = {
+        .msg_iov = &iov,
+        .msg_iovlen = 1,
+        .msg_control = cbuf,
+        .msg_controllen = sizeof(cbuf),
+    };
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+    char reply[4096];
+    gsize got = 0;
+
+    /* The extra connection proves the monitor is up; the raw one sends. */
+    qtest_qmp_disconnect(g_steal_pointer(&c));
+    g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
+    g_assert_cmpint(connect(sock, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
+    /* Greeting, then capabilities. */
+    while (got == 0 || reply[got - 1] != '\n') {
+        ssize_t n = read(sock, reply + got, sizeof(reply) - got);
+
+        g_assert_cmpint(n, >, 0);
+        got += n;
+    }
+    g_assert_cmpint(write(sock, "{\"execute\": \"qmp_capabilities\"}\n", 32),
+                    ==, 32);
+    got = 0;
+    while (got == 0 || reply[got - 1] != '\n') {
+        ssize_t n = read(sock, reply + got, sizeof(reply) - got);
+
+        g_assert_cmpint(n, >, 0);
+        got += n;
+    }
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+    g_assert_cmpint(sendmsg(sock, &msg, 0), ==, (ssize_t)strlen(cmd));
+    got = 0;
+    while (got == 0 || reply[got - 1] != '\n') {
+        ssize_t n = read(sock, reply + got, sizeof(reply) - got);
+
+        g_assert_cmpint(n, >, 0);
+        got += n;
+    }
+    reply[got] = '\0';
+    g_assert_nonnull(strstr(reply, "\"return\""));
+    close(sock);
+}
+
+static void test_fd(void)
+{
+    g_autofree char *dir = qtest_make_tmpdir();
+    g_autofree char *src_mon = g_build_filename(dir, "src.mon", NULL);
+    g_autofree char *dst_mon = g_build_filename(dir, "dst.mon", NULL);
+    g_autofree char *src_args =
+        g_strdup_printf("-chardev socket,id=extra,path=%s,server=on,wait=off "
+                        "-mon chardev=extra,mode=control",
+                        src_mon);
+    g_autofree char *dst_args = g_strdup_printf(
+        "-incoming defer -chardev socket,id=extra,path=%s,server=on,wait=off "
+        "-mon chardev=extra,mode=control",
+        dst_mon);
+    g_autoptr(QTestState) src = start_source(src_args);
+    g_autoptr(QTestState) dst = qtest_init(dst_args);
+    int pair[2];
+
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair),
+                    ==, 0);
+    send_getfd(dst_mon, "mig", pair[0]);
+    send_getfd(src_mon, "mig", pair[1]);
+    close(pair[0]);
+    close(pair[1]);
+    incoming(dst, "fd:mig");
+    migrate(src, "fd:mig");
+    assert_migrated(src, dst, "running");
+    /* Taken by the migration: closefd no longer finds it. */
+    qtest_qmp_assert_error(src, "GenericError",
+                           "File descriptor named 'mig' not found",
+                           "{\"execute\": \"closefd\", \"arguments\": "
+                           "{\"fdname\": \"mig\"}}");
+    qtest_remove_tmpdir(dir);
+}
+
+static void test_file_offset(void)
+{
+    g_autoptr(QTestState) src = start_source("");
+    g_autoptr(QTestState) dst = start_dest();
+    g_autofree char *path = qtest_tmp_path(src, "state.bin");
+    g_autofree char *uri = g_strdup_printf("file:%s,offset=0x1000", path);
+    g_autofree char *end = NULL;
+    g_autofree char *data = NULL;
+    gsize len = 0;
+
+    migrate(src, uri);
+    end = wait_end(src, NULL);
+    g_assert_cmpstr(end, ==, "completed");
+    g_assert_true(g_file_get_contents(path, &data, &len, NULL));
+    g_assert_cmpuint(len, >, 0x1000);
+    g_assert_cmpmem(data + 0x1000, 4, "QEVM", 4);
+    incoming(dst, uri);
+    assert_migrated(src, dst, "running");
+}
+
+static void test_exec(void)
+{
+    g_autoptr(QTestState) src = start_source("");
+    g_autoptr(QTestState) dst = start_dest();
+    g_autofree char *path = qtest_tmp_path(src, "state.bin");
+    g_autofree char *out = g_strdup_printf("exec:cat > %s", path);
+    g_autofree char *in = g_strdup_printf("exec:cat %s", path);
+    g_autofree char *end = NULL;
+
+    migrate(src, out);
+    end = wait_end(src, NULL);
+    g_assert_cmpstr(end, ==, "completed");
+    incoming(dst, in);
+    assert_migrated(src, dst, "running");
+}
+
+static void test_conflict_then_retry(void)
+{
+    g_autoptr(QTestState) src = start_source("");
+    g_autoptr(QTestState) dst = start_dest();
+    g_autofree char *sock = qtest_tmp_path(dst, "mig.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    g_autofree char *before = NULL;
+    g_autofree char *after = NULL;
+    g_autofree char *err = NULL;
+    g_autofree char *src_end = NULL;
+    g_autofree char *dst_end = NULL;
+
+    qtest_qmp_assert_success(dst,
+                             "{\"execute\": \"machine-set\", \"arguments\": "
+                             "{\"rtc\": {\"base\": \"localtime\"}}}");
+    before = config_of(dst);
+    incoming(dst, uri);
+    migrate(src, uri);
+    dst_end = wait_end(dst, &err);
+    g_assert_cmpstr(dst_end, ==, "failed");
+    g_assert_cmpstr(err, ==,
+                    "migration: rtc.base: local value 'localtime' differs "
+                    "from the stream's '2020-05-06T07:08:09'");
+    after = config_of(dst);
+    g_assert_cmpstr(after, ==, before);
+    assert_run_state(dst, "inmigrate");
+    src_end = wait_end(src, NULL);
+    g_assert_cmpstr(src_end, ==, "failed");
+    assert_run_state(src, "running");
+
+    /* Fix the local value and try again: same processes, both usable. */
+    qtest_qmp_assert_success(dst,
+                             "{\"execute\": \"machine-set\", \"arguments\": "
+                             "{\"rtc\": {\"base\": \"2020-05-06T07:08:09\","
+                             " \"clock\": \"rt\"}}}");
+    incoming(dst, uri);
+    migrate(src, uri);
+    {
+        g_autofree char *s_end = wait_end(src, NULL);
+        g_autofree char *d_end = wait_end(dst, NULL);
+        g_autoptr(JsonNode) r = qtest_qmp_assert_success_ref(
+            dst, "{\"execute\": \"query-machine-config\"}");
+        JsonObject *rtc = json_object_get_object_member(
+            json_object_get_object_member(json_node_get_object(r), "config"),
+            "rtc");
+
+        g_assert_cmpstr(s_end, ==, "completed");
+        g_assert_cmpstr(d_end, ==, "completed");
+        /* Host-local: the destination's own clock wins. */
+        g_assert_cmpstr(json_object_get_string_member(rtc, "clock"), ==, "rt");
+        g_assert_cmpstr(json_object_get_string_member(rtc, "base"), ==,
+                        "2020-05-06T07:08:09");
+    }
+}
+
+static void test_truncated_then_retry(void)
+{
+    g_autoptr(QTestState) src = start_source("");
+    g_autoptr(QTestState) dst = start_dest();
+    g_autofree char *path = qtest_tmp_path(src, "state.bin");
+    g_autofree char *cut = qtest_tmp_path(src, "cut.bin");
+    g_autofree char *uri = g_strdup_printf("file:%s", path);
+    g_autofree char *cut_uri = g_strdup_printf("file:%s", cut);
+    g_autofree char *data = NULL;
+    g_autofree char *before = config_of(dst);
+    g_autofree char *after = NULL;
+    g_autofree char *end = NULL;
+    g_autofree char *err = NULL;
+    gsize len = 0;
+
+    migrate(src, uri);
+    end = wait_end(src, NULL);
+    g_assert_cmpstr(end, ==, "completed");
+    g_assert_true(g_file_get_contents(path, &data, &len, NULL));
+    g_assert_true(g_file_set_contents(cut, data, len / 2, NULL));
+
+    incoming(dst, cut_uri);
+    g_clear_pointer(&end, g_free);
+    end = wait_end(dst, &err);
+    g_assert_cmpstr(end, ==, "failed");
+    g_assert_cmpstr(err, ==, "migration stream ended unexpectedly");
+    after = config_of(dst);
+    g_assert_cmpstr(after, ==, before);
+    assert_run_state(dst, "inmigrate");
+
+    incoming(dst, uri);
+    assert_migrated(src, dst, "running");
+}
+
+static void test_peer_vanishes(void)
+{
+    g_autoptr(QTestState) src = start_source("");
+    g_autoptr(QTestState) dst = start_dest();
+    g_autofree char *fake = qtest_tmp_path(src, "fake.sock");
+    g_autofree char *fake_uri = g_strdup_printf("unix:%s", fake);
+    g_autofree char *sock = qtest_tmp_path(dst, "mig.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    g_autofree char *end = NULL;
+    g_autofree char *err = NULL;
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    int lsock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int peer;
+
+    /* A "destination" that accepts and hangs up without a word. */
+    g_strlcpy(sa.sun_path, fake, sizeof(sa.sun_path));
+    g_assert_cmpint(bind(lsock, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
+    g_assert_cmpint(listen(lsock, 1), ==, 0);
+    migrate(src, fake_uri);
+    peer = accept(lsock, NULL, NULL);
+    g_assert_cmpint(peer, >=, 0);
+    close(peer);
+    close(lsock);
+    end = wait_end(src, &err);
+    g_assert_cmpstr(end, ==, "failed");
+    g_assert_nonnull(err);
+    assert_run_state(src, "running");
+
+    /* The source can migrate again, for real. */
+    incoming(dst, uri);
+    migrate(src, uri);
+    assert_migrated(src, dst, "running");
+}
+
+static void test_cancel_incoming(void)
+{
+    g_autoptr(QTestState) dst = start_dest();
+    g_autofree char *sock = qtest_tmp_path(dst, "mig.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    g_autofree char *st = NULL;
+
+    incoming(dst, uri);
+    qtest_qmp_assert_error(
+        dst, "GenericError", "The incoming migration has already been started",
+        "{\"execute\": \"migrate-incoming\", \"arguments\": {\"uri\": \"%s\"}}",
+        uri);
+    qtest_qmp_assert_success(dst, "{\"execute\": \"migrate_cancel\"}");
+    st = migrate_status(dst, NULL);
+    g_assert_cmpstr(st, ==, "cancelled");
+    g_assert_false(g_file_test(sock, G_FILE_TEST_EXISTS));
+    /* Listening again works. */
+    incoming(dst, uri);
+    g_assert_true(g_file_test(sock, G_FILE_TEST_EXISTS));
+}
+
+static void test_qmp_errors(void)
+{
+    g_autoptr(QTestState) s = qtest_init("-M pc");
+    g_autoptr(JsonNode) caps = NULL;
+    g_autoptr(JsonNode) params = NULL;
+    g_autoptr(JsonObject) bad = NULL;
+
+    qtest_qmp_assert_error(s, "GenericError",
+                           "'-incoming' was not specified on the command line",
+                           "{\"execute\": \"migrate-incoming\", \"arguments\": "
+                           "{\"uri\": \"unix:/nonexistent/x\"}}");
+    qtest_qmp_assert_error(s, "GenericError",
+                           "unknown migration protocol: bogus:x",
+                           "{\"execute\": \"migrate\", \"arguments\": "
+                           "{\"uri\": \"bogus:x\"}}");
+    qtest_qmp_assert_error(s, "GenericError",
+                           "need either 'uri' or 'channels' argument",
+                           "{\"execute\": \"migrate\"}");
+    qtest_qmp_assert_error(
+        s, "GenericError",
+        "Parameter 'downtime_limit' expects an integer in the range of 0 to "
+        "2000000 ms",
+        "{\"execute\": \"migrate-set-parameters\", \"arguments\": "
+        "{\"max-bandwidth\": 1, \"downtime-limit\": 2000001}}");
+    params = qtest_qmp_assert_success_ref(
+        s, "{\"execute\": \"query-migrate-parameters\"}");
+    /* All or nothing: max-bandwidth kept its default. */
+    g_assert_cmpint(json_object_get_int_member(json_node_get_object(params),
+                                               "max-bandwidth"),
+                    ==, 134217728);
+    /* The member path in the text belongs to the visitor; not pinned here. */
+    bad = qtest_qmp(s, "{\"execute\": \"migrate-set-capabilities\", "
+                       "\"arguments\": {\"capabilities\": ["
+                       "{\"capability\": \"events\", \"state\": true},"
+                       " {\"capability\": \"nope\", \"state\": true}]}}");
+    g_assert_cmpstr(qtest_reply_error_class(bad), ==, "GenericError");
+    g_assert_true(g_str_has_suffix(qtest_reply_error_desc(bad),
+                                   "does not accept value 'nope'"));
+    caps = qtest_qmp_assert_success_ref(
+        s, "{\"execute\": \"query-migrate-capabilities\"}");
+    g_assert_cmpuint(json_array_get_length(json_node_get_array(caps)), ==, 21);
+    for (guint i = 0; i < 21; i++) {
+        JsonObject *c =
+            json_array_get_object_element(json_node_get_array(caps), i);
+
+        g_assert_false(json_object_get_boolean_member(c, "state"));
+    }
+    qtest_qmp_assert_error(s, "GenericError",
+                           "No file descriptor supplied via SCM_RIGHTS",
+                           "{\"execute\": \"getfd\", \"arguments\": "
+                           "{\"fdname\": \"x\"}}");
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/migration/unix", test_unix);
+    g_test_add_func("/migration/paused-source", test_paused_source);
+    g_test_add_func("/migration/tcp-port0", test_tcp_port0);
+    g_test_add_func("/migration/fd", test_fd);
+    g_test_add_func("/migration/file-offset", test_file_offset);
+    g_test_add_func("/migration/exec", test_exec);
+    g_test_add_func("/migration/failure/conflict-then-retry",
+                    test_conflict_then_retry);
+    g_test_add_func("/migration/failure/truncated-then-retry",
+                    test_truncated_then_retry);
+    g_test_add_func("/migration/failure/peer-vanishes", test_peer_vanishes);
+    g_test_add_func("/migration/cancel-incoming", test_cancel_incoming);
+    g_test_add_func("/migration/qmp-errors", test_qmp_errors);
+    return g_test_run();
+}
