@@ -122,7 +122,11 @@ static void hmp_info_chardev(Monitor *mon, char **argv)
 
 static void hmp_simple(Monitor *mon, const char *qmp_name)
 {
-    g_autoptr(JsonNode) ret = hmp_qmp(mon, qmp_name);
+    JsonNode *ret = hmp_qmp(mon, qmp_name);
+
+    if (ret != NULL) {
+        json_node_unref(ret);
+    }
 }
 
 static void hmp_stop(Monitor *mon, char **argv)

@@ -6,9 +6,9 @@ set -e
 
 # Build: compiler, meson, glib, json-glib, libfdt.  Tests and oracles:
 # socat, qemu-system-x86 (differential tests), acpica-tools (iasl),
-# dmidecode, clang-format-16 (format check).
+# dmidecode, clang-format-16 (format check), clang (second compiler).
 PACKAGES="gcc pkg-config meson ninja-build python3 libglib2.0-dev \
-libjson-glib-dev libfdt-dev socat clang-format-16 qemu-system-x86 \
+libjson-glib-dev libfdt-dev socat clang clang-format-16 qemu-system-x86 \
 acpica-tools dmidecode"
 
 missing=""

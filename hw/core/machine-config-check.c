@@ -11,6 +11,7 @@
 #include "hw/core/machine-smp.h"
 #include "hw/core/machine-type.h"
 #include "hw/core/rtc-base.h"
+#include "hw/smbios/smbios.h"
 #include "util/error.h"
 
 #define FW_CFG_MAX_NAME 55

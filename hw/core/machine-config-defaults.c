@@ -94,6 +94,7 @@ static void fill_smbios(MachineProperties *cfg, const MachineType *mt)
     }
     SET_DEFAULT_STR(s->type4, sock_pfx, "CPU");
     SET_DEFAULT_STR(s->type4, manufacturer, "QEMU");
+    SET_DEFAULT_STR(s->type4, version, version);
     SET_DEFAULT(s->type4, processor_family, 1);
     SET_DEFAULT(s->type4, processor_id, 0);
     SET_DEFAULT(s->type4, max_speed, 2000);

@@ -64,11 +64,17 @@ struct VMStateDescription {
 };
 
 /*
- * Field declarations.  The pointer subtraction inside sizeof() makes the
- * compiler check that the member has the declared C type.
+ * Field declarations.  A bit-field whose width turns negative on a type
+ * mismatch makes the compiler check that the member has the declared C
+ * type, at no run-time cost.
  */
-#define VMSTATE_CHECK_TYPE_(Struct, field, ctype) \
-    (0 * sizeof((typeof(ctype) *)0 - &((Struct *)0)->field))
+#define VMSTATE_CHECK_TYPE_(Struct, field, ctype)                     \
+    (0 * sizeof(struct {                                              \
+         int type_matches_ : __builtin_types_compatible_p(            \
+                                 ctype, typeof(((Struct *)0)->field)) \
+                             ? 1                                      \
+                             : -1;                                    \
+     }))
 
 #define VMSTATE_SCALAR_(Struct, field, vtype, ctype, ver)    \
     {                                                        \
