@@ -20,7 +20,7 @@
 #include "util/error.h"
 
 /* Bytes read from a peer per main-loop dispatch. */
-#define CHR_READ_CHUNK 4096
+#define CHR_READ_CHUNK 65536
 
 /* id -> Chardev*, plus creation order for chardev_foreach() */
 static GHashTable *chardevs;

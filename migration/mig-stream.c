@@ -12,13 +12,27 @@
 #include "migration/mig-stream.h"
 #include "util/error.h"
 
+/* Caller memory spliced into the output at byte @at of @out. */
+typedef struct MigExternal {
+    gsize at;
+    const void *ptr;
+    gsize len;
+} MigExternal;
+
 struct MigStream {
     GByteArray *out;
+    GArray *ext; /* of MigExternal, in output order */
+    gsize ext_bytes;
     guint64 out_total;
 
-    GByteArray *in; /* received, from the last commit on */
-    gsize pos;      /* read position inside @in */
-    guint64 in_committed;
+    /*
+     * Received bytes: [0, start) is consumed and committed, dropped
+     * lazily (at the next feed) so a commit costs nothing.
+     */
+    GByteArray *in;
+    gsize start;
+    gsize pos; /* read position inside @in */
+    guint64 in_dropped;
     bool eof;
     bool is_short;
     gsize wanted;
@@ -31,6 +45,7 @@ MigStream *mig_stream_new(void)
     MigStream *s = g_new0(MigStream, 1);
 
     s->out = g_byte_array_new();
+    s->ext = g_array_new(FALSE, FALSE, sizeof(MigExternal));
     s->in = g_byte_array_new();
     return s;
 }
@@ -41,6 +56,7 @@ void mig_stream_free(MigStream *s)
         return;
     }
     g_byte_array_unref(s->out);
+    g_array_unref(s->ext);
     g_byte_array_unref(s->in);
     g_clear_error(&s->error);
     g_free(s);
@@ -88,25 +104,115 @@ void mig_stream_put_counted_string(MigStream *s, const char *str)
     mig_stream_put_buffer(s, str, len);
 }
 
+void mig_stream_put_external(MigStream *s, const void *ptr, gsize len)
+{
+    MigExternal e = {.at = s->out->len, .ptr = ptr, .len = len};
+
+    if (len > 0) {
+        g_array_append_val(s->ext, e);
+        s->ext_bytes += len;
+    }
+}
+
 gsize mig_stream_output_pending(const MigStream *s)
 {
-    return s->out->len;
+    return s->out->len + s->ext_bytes;
 }
 
 GBytes *mig_stream_take_output(MigStream *s)
 {
     GByteArray *taken = s->out;
+    GByteArray *flat;
+    gsize from = 0;
 
-    s->out_total += taken->len;
     s->out = g_byte_array_new();
-    return g_byte_array_free_to_bytes(taken);
+    s->out_total += taken->len + s->ext_bytes;
+    if (s->ext->len == 0) {
+        return g_byte_array_free_to_bytes(taken);
+    }
+    /* Slow path for callers that want one buffer (tests, one-shot). */
+    flat = g_byte_array_sized_new((guint)(taken->len + s->ext_bytes));
+    for (guint i = 0; i < s->ext->len; i++) {
+        const MigExternal *e = &g_array_index(s->ext, MigExternal, i);
+
+        g_byte_array_append(flat, taken->data + from, (guint)(e->at - from));
+        g_byte_array_append(flat, e->ptr, (guint)e->len);
+        from = e->at;
+    }
+    g_byte_array_append(flat, taken->data + from, (guint)(taken->len - from));
+    g_byte_array_unref(taken);
+    g_array_set_size(s->ext, 0);
+    s->ext_bytes = 0;
+    return g_byte_array_free_to_bytes(flat);
+}
+
+static void add_vector(GArray *vectors, const void *p, gsize len)
+{
+    GOutputVector v = {.buffer = p, .size = len};
+
+    if (len > 0) {
+        g_array_append_val(vectors, v);
+    }
+}
+
+GBytes *mig_stream_take_vectors(MigStream *s, GArray *vectors)
+{
+    GBytes *bytes;
+    const guint8 *data;
+    gsize size, from = 0;
+
+    s->out_total += s->out->len + s->ext_bytes;
+    bytes = g_byte_array_free_to_bytes(s->out);
+    s->out = g_byte_array_new();
+    data = g_bytes_get_data(bytes, &size);
+    g_array_set_size(vectors, 0);
+    for (guint i = 0; i < s->ext->len; i++) {
+        const MigExternal *e = &g_array_index(s->ext, MigExternal, i);
+
+        add_vector(vectors, data + from, e->at - from);
+        add_vector(vectors, e->ptr, e->len);
+        from = e->at;
+    }
+    add_vector(vectors, data + from, size - from);
+    g_array_set_size(s->ext, 0);
+    s->ext_bytes = 0;
+    return bytes;
+}
+
+/* Drops committed bytes before more arrive. */
+static void compact(MigStream *s)
+{
+    if (s->start == 0) {
+        return;
+    }
+    g_byte_array_remove_range(s->in, 0, (guint)s->start);
+    s->in_dropped += s->start;
+    s->pos -= s->start;
+    s->start = 0;
 }
 
 void mig_stream_feed(MigStream *s, const void *data, gsize len)
 {
     if (len > 0) {
+        compact(s);
         g_byte_array_append(s->in, data, len);
     }
+}
+
+uint8_t *mig_stream_feed_reserve(MigStream *s, gsize len)
+{
+    gsize old;
+
+    compact(s);
+    old = s->in->len;
+    g_byte_array_set_size(s->in, (guint)(old + len));
+    g_byte_array_set_size(s->in, (guint)old);
+    return s->in->data + old;
+}
+
+void mig_stream_feed_commit(MigStream *s, gsize len)
+{
+    g_byte_array_set_size(s->in, (guint)(s->in->len + len));
 }
 
 void mig_stream_feed_eof(MigStream *s)
@@ -156,7 +262,7 @@ static const uint8_t *take(MigStream *s, gsize len)
             mig_stream_set_error(s, "migration stream ended unexpectedly");
             return NULL;
         }
-        if (s->pos + len > MIG_STREAM_MAX_PENDING) {
+        if (s->pos - s->start + len > MIG_STREAM_MAX_PENDING) {
             mig_stream_set_error(s,
                                  "migration stream item of %" G_GSIZE_FORMAT
                                  " bytes exceeds the buffer limit",
@@ -164,7 +270,7 @@ static const uint8_t *take(MigStream *s, gsize len)
             return NULL;
         }
         s->is_short = true;
-        s->wanted = s->pos + len;
+        s->wanted = s->pos - s->start + len;
         return NULL;
     }
     p = s->in->data + s->pos;
@@ -276,19 +382,14 @@ gsize mig_stream_mark(const MigStream *s)
 
 void mig_stream_rewind(MigStream *s, gsize mark)
 {
-    g_return_if_fail(mark <= s->in->len);
+    g_return_if_fail(mark >= s->start && mark <= s->in->len);
     s->pos = mark;
     s->is_short = false;
 }
 
 void mig_stream_commit(MigStream *s)
 {
-    if (s->pos == 0) {
-        return;
-    }
-    s->in_committed += s->pos;
-    g_byte_array_remove_range(s->in, 0, (guint)s->pos);
-    s->pos = 0;
+    s->start = s->pos;
     s->wanted = 0;
 }
 
@@ -304,7 +405,7 @@ gsize mig_stream_wanted(const MigStream *s)
 
 gsize mig_stream_buffered(const MigStream *s)
 {
-    return s->in->len;
+    return s->in->len - s->start;
 }
 
 bool mig_stream_failed(const MigStream *s)
@@ -319,10 +420,10 @@ const GError *mig_stream_get_error(const MigStream *s)
 
 guint64 mig_stream_bytes_in(const MigStream *s)
 {
-    return s->in_committed + s->pos;
+    return s->in_dropped + s->pos;
 }
 
 guint64 mig_stream_bytes_out(const MigStream *s)
 {
-    return s->out_total + s->out->len;
+    return s->out_total + s->out->len + s->ext_bytes;
 }

@@ -10,13 +10,30 @@
 #include <unistd.h>
 
 #include "chardev/char.h"
+#include "hw/core/machine-board.h"
 #include "migration-internal.h"
 #include "migration/migration.h"
+#include "migration/ram.h"
 #include "monitor/monitor.h"
 #include "qapi-commands.h"
 #include "system/machine-init.h"
 #include "system/runstate.h"
 #include "util/error.h"
+
+/* The board's RAM as one block named like its region ("pc.ram"). */
+static GPtrArray *board_ram_blocks(void)
+{
+    GPtrArray *blocks = ram_mig_blocks_new();
+    MachineBoard *b = machine_board_get();
+    RamBlock *rb = b != NULL && b->ram != NULL
+                       ? memory_region_get_ram_block(b->ram)
+                       : NULL;
+
+    if (rb != NULL) {
+        ram_mig_blocks_add(blocks, memory_region_get_name(b->ram), rb);
+    }
+    return blocks;
+}
 
 static const MigrationSystemOps system_ops = {
     .runstate_get = runstate_get,
@@ -26,6 +43,7 @@ static const MigrationSystemOps system_ops = {
     .incoming_prepare = machine_incoming_prepare,
     .incoming_abort = machine_incoming_abort,
     .incoming_finish = machine_incoming_finish,
+    .ram_blocks = board_ram_blocks,
 };
 
 /* Every entry point binds first, so no start-up call order is needed. */

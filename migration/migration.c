@@ -17,6 +17,7 @@
 #include "migration/config-section.h"
 #include "migration/mig-stream.h"
 #include "migration/migration.h"
+#include "migration/ram.h"
 #include "migration/savevm.h"
 #include "qapi-events.h"
 #include "qapi-visit.h"
@@ -24,7 +25,15 @@
 #include "util/error.h"
 
 /* Bytes asked for per read of an incoming channel. */
-#define INCOMING_READ_CHUNK (1u << 20)
+#define INCOMING_READ_CHUNK (8u << 20)
+/*
+ * One RAM PART: small enough that the destination re-parses little after
+ * a short read, and at most ~2 vectors per page under IOV_MAX.
+ */
+#define OUT_BATCH_BYTES (1u << 20)
+#define OUT_BATCH_PAGES 256u
+/* max-bandwidth is enforced per window of this length. */
+#define RATE_WINDOW_US 50000
 
 typedef struct OutgoingState {
     MigrationStatus status;
@@ -32,14 +41,33 @@ typedef struct OutgoingState {
     MigChannel *ch;
     MigStream *stream;
     GBytes *pending;
+    GArray *vectors; /* GOutputVector of the write in flight */
     RunState prior_state;
     bool stopped;
     bool has_rp;
+    bool completing; /* the final part (END, devices, EOF) is queued */
     guint8 rp_reply[8];
     gint64 start_ms, setup_ms, stop_ms, end_ms;
+    gint64 setup_us, stop_us, end_us;
     guint64 transferred;
+    RamSave *ram;
+    RamSaveStats ram_stats; /* last known, kept after the end */
+    uint64_t ram_remaining;
+    gint64 window_us; /* rate limiting */
+    guint64 window_bytes;
+    guint rate_source;
     char *error;
 } OutgoingState;
+
+/*
+ * A read goes straight into the stream's buffer.  Should the attempt end
+ * while it is in flight, the stream is orphaned to the read, which frees
+ * it when it completes (the buffer must outlive the read).
+ */
+typedef struct ReadOp {
+    MigStream *stream;
+    bool orphaned;
+} ReadOp;
 
 typedef struct IncomingState {
     MigrationStatus status;
@@ -50,6 +78,7 @@ typedef struct IncomingState {
     MigStream *stream;
     LoadVM *lv;
     GCancellable *cancel;
+    ReadOp *read_op; /* the read in flight */
     bool prepared;
     char *error;
 } IncomingState;
@@ -91,9 +120,17 @@ bool migration_is_active(void)
 
 static void outgoing_release(void)
 {
+    /* After stop-and-copy the figures are final (taken there). */
+    if (out.ram != NULL && !out.completing) {
+        out.ram_stats = *ram_save_stats(out.ram);
+        out.ram_remaining = ram_save_remaining(out.ram);
+    }
+    g_clear_handle_id(&out.rate_source, g_source_remove);
     g_clear_pointer(&out.ch, mig_channel_free);
     g_clear_pointer(&out.stream, mig_stream_free);
     g_clear_pointer(&out.pending, g_bytes_unref);
+    g_clear_pointer(&out.vectors, g_array_unref);
+    g_clear_pointer(&out.ram, ram_save_free);
     g_clear_object(&out.cancel);
 }
 
@@ -134,6 +171,7 @@ static void outgoing_fail(const char *fmt, ...)
 static void outgoing_complete(void)
 {
     out.end_ms = now_ms();
+    out.end_us = g_get_monotonic_time();
     out.stopped = false;
     sys->runstate_set(RUN_STATE_POSTMIGRATE);
     set_status(&out.status, MIGRATION_STATUS_COMPLETED);
@@ -181,23 +219,13 @@ static void outgoing_exec_done_cb(GObject *source, GAsyncResult *res,
     outgoing_complete();
 }
 
-static void outgoing_written_cb(GObject *source, GAsyncResult *res, gpointer p)
+static void outgoing_iterate(void);
+
+/* Everything was written: wait for the destination's verdict, if any. */
+static void outgoing_finish_stream(void)
 {
     g_autoptr(GError) err = NULL;
-    gsize written = 0;
 
-    if (!g_output_stream_write_all_finish(G_OUTPUT_STREAM(source), res,
-                                          &written, &err)) {
-        out.transferred += written;
-        outgoing_fail("Unable to write to the migration stream: %s",
-                      err->message);
-        return;
-    }
-    out.transferred += written;
-    if (out.status == MIGRATION_STATUS_CANCELLING) {
-        outgoing_fail("cancelled");
-        return;
-    }
     if (!out.has_rp) {
         if (!g_output_stream_close(out.ch->out, NULL, &err)) {
             outgoing_fail("Unable to finish the migration stream: %s",
@@ -216,6 +244,41 @@ static void outgoing_written_cb(GObject *source, GAsyncResult *res, gpointer p)
     g_input_stream_read_all_async(out.ch->in, out.rp_reply,
                                   sizeof(out.rp_reply), G_PRIORITY_DEFAULT,
                                   out.cancel, outgoing_rp_cb, NULL);
+}
+
+static void outgoing_written_cb(GObject *source, GAsyncResult *res, gpointer p)
+{
+    g_autoptr(GError) err = NULL;
+    gsize written = 0;
+    bool ok = g_output_stream_writev_all_finish(G_OUTPUT_STREAM(source), res,
+                                                &written, &err);
+
+    out.transferred += written;
+    g_clear_pointer(&out.pending, g_bytes_unref);
+    if (!ok) {
+        outgoing_fail("Unable to write to the migration stream: %s",
+                      err->message);
+        return;
+    }
+    if (out.status == MIGRATION_STATUS_CANCELLING) {
+        outgoing_fail("cancelled");
+        return;
+    }
+    if (out.completing) {
+        outgoing_finish_stream();
+    } else {
+        outgoing_iterate();
+    }
+}
+
+/* Hands everything the stream holds to the transport. */
+static void outgoing_send(void)
+{
+    out.pending = mig_stream_take_vectors(out.stream, out.vectors);
+    g_output_stream_writev_all_async(out.ch->out,
+                                     (GOutputVector *)(void *)out.vectors->data,
+                                     out.vectors->len, G_PRIORITY_DEFAULT,
+                                     out.cancel, outgoing_written_cb, NULL);
 }
 
 static const char *machine_class_name(void)
@@ -250,14 +313,33 @@ static void outgoing_connected_cb(MigChannel *ch, const GError *err,
     }
 
     out.stream = mig_stream_new();
+    out.vectors = g_array_new(FALSE, FALSE, sizeof(GOutputVector));
     savevm_put_header(out.stream, mclass);
     if (out.has_rp) {
         savevm_put_command(out.stream, MIG_CMD_OPEN_RETURN_PATH, NULL, 0);
     }
-    /* Stop, then send device state: it must not change after being sent. */
+    /* The configuration first: the destination builds its RAM from it. */
+    savevm_put_config_sections(out.stream);
+    {
+        g_autoptr(GPtrArray) blocks = ram_migration_blocks();
+
+        out.ram = ram_save_new(blocks);
+    }
+    out.setup_us = g_get_monotonic_time();
+    savevm_put_section_header(out.stream, QEMU_VM_SECTION_START,
+                              RAM_SECTION_NAME, 0);
+    ram_save_setup(out.ram, out.stream);
+    savevm_put_section_footer(out.stream, RAM_SECTION_NAME, 0);
+    outgoing_send();
+}
+
+/* Stops the guest and queues the rest: RAM still dirty, devices, EOF. */
+static void outgoing_stop_and_copy(void)
+{
     out.prior_state = sys->runstate_get();
     global_state_store(out.prior_state);
     out.stop_ms = now_ms();
+    out.stop_us = g_get_monotonic_time();
     out.stopped = true;
     if (out.prior_state == RUN_STATE_RUNNING) {
         sys->vm_stop(RUN_STATE_FINISH_MIGRATE);
@@ -265,12 +347,96 @@ static void outgoing_connected_cb(MigChannel *ch, const GError *err,
         sys->runstate_set(RUN_STATE_FINISH_MIGRATE);
     }
     set_status(&out.status, MIGRATION_STATUS_DEVICE);
-    savevm_put_sections(out.stream, mclass);
-    out.pending = mig_stream_take_output(out.stream);
-    g_output_stream_write_all_async(
-        out.ch->out, g_bytes_get_data(out.pending, NULL),
-        g_bytes_get_size(out.pending), G_PRIORITY_DEFAULT, out.cancel,
-        outgoing_written_cb, NULL);
+    savevm_put_section_header(out.stream, QEMU_VM_SECTION_END, RAM_SECTION_NAME,
+                              0);
+    ram_save_complete(out.ram, out.stream);
+    out.ram_stats = *ram_save_stats(out.ram);
+    out.ram_remaining = ram_save_remaining(out.ram);
+    savevm_put_section_footer(out.stream, RAM_SECTION_NAME, 0);
+    savevm_put_device_sections(out.stream, machine_class_name());
+    out.completing = true;
+}
+
+/* Bytes per microsecond since the transfer began. */
+static double outgoing_bandwidth(void)
+{
+    gint64 elapsed = g_get_monotonic_time() - out.setup_us;
+
+    return (double)mig_stream_bytes_out(out.stream) / (double)MAX(elapsed, 1);
+}
+
+/* A pass ended: converged when what is dirty fits the downtime limit. */
+static bool outgoing_converged(void)
+{
+    const MigrationParameters *p = migration_parameters_get();
+    const RamSaveStats *st = ram_save_stats(out.ram);
+    double limit_us = (double)p->downtime_limit * 1000.0;
+
+    if (migration_capability_enabled(MIGRATION_CAPABILITY_EVENTS)) {
+        qapi_event_send_migration_pass((int64_t)st->dirty_sync_count);
+    }
+    return (double)ram_save_remaining(out.ram) <=
+           outgoing_bandwidth() * limit_us;
+}
+
+static gboolean outgoing_rate_cb(gpointer p)
+{
+    out.rate_source = 0;
+    outgoing_iterate();
+    return G_SOURCE_REMOVE;
+}
+
+/* Rate limit: Returns: bytes allowed now; 0 means wait (timer armed). */
+static gsize outgoing_allowance(void)
+{
+    uint64_t bw = migration_parameters_get()->max_bandwidth;
+    gint64 now = g_get_monotonic_time();
+    uint64_t per_window;
+
+    if (bw == 0) {
+        return OUT_BATCH_BYTES;
+    }
+    per_window = MAX(bw * RATE_WINDOW_US / G_USEC_PER_SEC, 1);
+    if (now - out.window_us >= RATE_WINDOW_US) {
+        out.window_us = now;
+        out.window_bytes = 0;
+    }
+    if (out.window_bytes >= per_window) {
+        gint64 wait_ms = (out.window_us + RATE_WINDOW_US - now + 999) / 1000;
+
+        out.rate_source =
+            g_timeout_add((guint)MAX(wait_ms, 1), outgoing_rate_cb, NULL);
+        return 0;
+    }
+    return (gsize)MIN(per_window - out.window_bytes, OUT_BATCH_BYTES);
+}
+
+/* Sends the next RAM part, or everything that is left once converged. */
+static void outgoing_iterate(void)
+{
+    gsize budget;
+    gsize before;
+
+    if (out.status == MIGRATION_STATUS_CANCELLING) {
+        outgoing_fail("cancelled");
+        return;
+    }
+    budget = outgoing_allowance();
+    if (budget == 0) {
+        return;
+    }
+    before = mig_stream_output_pending(out.stream);
+    savevm_put_section_header(out.stream, QEMU_VM_SECTION_PART,
+                              RAM_SECTION_NAME, 0);
+    if (ram_save_iterate(out.ram, out.stream, budget, OUT_BATCH_PAGES) &&
+        outgoing_converged()) {
+        savevm_put_section_footer(out.stream, RAM_SECTION_NAME, 0);
+        outgoing_stop_and_copy();
+    } else {
+        savevm_put_section_footer(out.stream, RAM_SECTION_NAME, 0);
+    }
+    out.window_bytes += mig_stream_output_pending(out.stream) - before;
+    outgoing_send();
 }
 
 bool migration_outgoing_start(const char *uri, GError **errp)
@@ -287,6 +453,12 @@ bool migration_outgoing_start(const char *uri, GError **errp)
     out.transferred = 0;
     out.start_ms = now_ms();
     out.setup_ms = out.stop_ms = out.end_ms = 0;
+    out.setup_us = out.stop_us = out.end_us = 0;
+    out.completing = false;
+    out.window_us = 0;
+    out.window_bytes = 0;
+    memset(&out.ram_stats, 0, sizeof(out.ram_stats));
+    out.ram_remaining = 0;
     out.cancel = g_cancellable_new();
     set_status(&out.status, MIGRATION_STATUS_SETUP);
     if (!mig_channel_connect(uri, out.cancel, outgoing_connected_cb, NULL,
@@ -302,6 +474,12 @@ bool migration_outgoing_start(const char *uri, GError **errp)
 
 static void incoming_release(void)
 {
+    if (in.read_op != NULL) {
+        in.read_op->orphaned = true;
+        in.read_op = NULL;
+        in.stream = NULL;
+    }
+    ram_migration_load_reset();
     g_clear_pointer(&in.stream, mig_stream_free);
     g_clear_pointer(&in.lv, loadvm_free);
     g_clear_pointer(&in.listener, mig_listener_free);
@@ -376,33 +554,41 @@ static void incoming_read_cb(GObject *source, GAsyncResult *res, gpointer p);
 
 static void incoming_read_more(void)
 {
-    g_input_stream_read_bytes_async(in.ch->in, INCOMING_READ_CHUNK,
-                                    G_PRIORITY_DEFAULT, in.cancel,
-                                    incoming_read_cb, NULL);
+    ReadOp *op = g_new0(ReadOp, 1);
+
+    op->stream = in.stream;
+    in.read_op = op;
+    g_input_stream_read_async(
+        in.ch->in, mig_stream_feed_reserve(in.stream, INCOMING_READ_CHUNK),
+        INCOMING_READ_CHUNK, G_PRIORITY_DEFAULT, in.cancel, incoming_read_cb,
+        op);
 }
 
 static void incoming_read_cb(GObject *source, GAsyncResult *res, gpointer p)
 {
+    ReadOp *op = p;
     g_autoptr(GError) err = NULL;
-    g_autoptr(GBytes) bytes =
-        g_input_stream_read_bytes_finish(G_INPUT_STREAM(source), res, &err);
+    gssize got = g_input_stream_read_finish(G_INPUT_STREAM(source), res, &err);
     const GError *serr;
 
-    if (in.ch == NULL || G_INPUT_STREAM(source) != in.ch->in) {
+    if (op->orphaned) {
+        mig_stream_free(op->stream);
+        g_free(op);
         return; /* a cancelled attempt's late read */
     }
-    if (bytes == NULL) {
+    g_free(op);
+    in.read_op = NULL;
+    if (got < 0) {
         if (g_error_matches(err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
             return; /* migration_cancel() already finished the job */
         }
         incoming_fail(false, err->message);
         return;
     }
-    if (g_bytes_get_size(bytes) == 0) {
+    if (got == 0) {
         mig_stream_feed_eof(in.stream);
     } else {
-        mig_stream_feed(in.stream, g_bytes_get_data(bytes, NULL),
-                        g_bytes_get_size(bytes));
+        mig_stream_feed_commit(in.stream, (gsize)got);
         if (mig_stream_buffered(in.stream) < mig_stream_wanted(in.stream)) {
             incoming_read_more();
             return;
@@ -436,6 +622,7 @@ static void incoming_connected_cb(MigChannel *ch, const GError *err,
     in.stream = mig_stream_new();
     in.lv = loadvm_new(mt != NULL ? mt->name : NULL);
     global_state_reset();
+    ram_migration_load_reset();
     set_status(&in.status, MIGRATION_STATUS_ACTIVE);
     incoming_read_more();
 }
@@ -500,6 +687,7 @@ void migration_set_system_ops(const MigrationSystemOps *ops)
 
     sys = ops;
     if (!migration_config_section_register(incoming_apply_config, &err) ||
+        !ram_migration_register(ops->ram_blocks, &err) ||
         !global_state_register(&err)) {
         g_error("migration: %s", err->message);
     }
@@ -529,10 +717,18 @@ static MigrationStats *outgoing_stats(void)
     MigrationStats *ram = g_new0(MigrationStats, 1);
     gint64 end = out.end_ms != 0 ? out.end_ms : now_ms();
     gint64 elapsed = end - (out.setup_ms != 0 ? out.setup_ms : out.start_ms);
+    bool live = out.ram != NULL && !out.completing;
+    RamSaveStats st = live ? *ram_save_stats(out.ram) : out.ram_stats;
 
     ram->transferred = (int64_t)out.transferred;
-    ram->page_size = 4096;
-    ram->dirty_sync_count = out.setup_ms != 0 ? 1 : 0;
+    ram->remaining =
+        (int64_t)(live ? ram_save_remaining(out.ram) : out.ram_remaining);
+    ram->total = (int64_t)st.total;
+    ram->duplicate = (int64_t)st.duplicate;
+    ram->normal = (int64_t)st.normal;
+    ram->normal_bytes = (int64_t)(st.normal * RAM_PAGE_SIZE);
+    ram->page_size = RAM_PAGE_SIZE;
+    ram->dirty_sync_count = (int64_t)st.dirty_sync_count;
     ram->precopy_bytes = out.transferred;
     ram->mbps = elapsed > 0 ? (double)out.transferred * 8 / 1000 / elapsed : 0;
     return ram;

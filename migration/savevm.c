@@ -166,6 +166,11 @@ void savevm_put_command(MigStream *s, uint16_t cmd, const void *data,
     mig_stream_put_buffer(s, data, len);
 }
 
+static bool is_iterable(const SaveStateEntry *se)
+{
+    return se->vmsd == NULL && se->ops->save_state == NULL;
+}
+
 static void describe_entry(JsonBuilder *b, SaveStateEntry *se)
 {
     json_builder_begin_object(b);
@@ -205,7 +210,12 @@ static void put_vmdesc(MigStream *s, const char *machine_class)
     json_builder_set_member_name(b, "devices");
     json_builder_begin_array(b);
     for (guint i = 0; i < r->len; i++) {
-        describe_entry(b, g_ptr_array_index(r, i));
+        SaveStateEntry *se = g_ptr_array_index(r, i);
+
+        /* As in QEMU, iterable sections are not described. */
+        if (!is_iterable(se)) {
+            describe_entry(b, se);
+        }
     }
     json_builder_end_array(b);
     json_builder_end_object(b);
@@ -218,23 +228,85 @@ static void put_vmdesc(MigStream *s, const char *machine_class)
     mig_stream_put_buffer(s, text, len);
 }
 
-void savevm_put_sections(MigStream *s, const char *machine_class)
+/* Section ids number the registry as it is during this save. */
+static uint32_t section_id(SaveStateEntry *se)
+{
+    GPtrArray *r = get_registry();
+    guint i;
+
+    g_assert_true(g_ptr_array_find(r, se, &i));
+    return i;
+}
+
+static void put_full(MigStream *s, SaveStateEntry *se)
+{
+    uint32_t id = section_id(se);
+
+    mig_stream_put_u8(s, QEMU_VM_SECTION_FULL);
+    mig_stream_put_be32(s, id);
+    mig_stream_put_counted_string(s, se->idstr);
+    mig_stream_put_be32(s, se->instance_id);
+    mig_stream_put_be32(s, (uint32_t)se->version_id);
+    savevm_entry_save(s, se);
+    mig_stream_put_u8(s, QEMU_VM_SECTION_FOOTER);
+    mig_stream_put_be32(s, id);
+}
+
+void savevm_put_config_sections(MigStream *s)
 {
     GPtrArray *r = get_registry();
 
     for (guint i = 0; i < r->len; i++) {
         SaveStateEntry *se = g_ptr_array_index(r, i);
 
-        /* Section ids number the registry as it is during this save. */
-        mig_stream_put_u8(s, QEMU_VM_SECTION_FULL);
-        mig_stream_put_be32(s, i);
-        mig_stream_put_counted_string(s, se->idstr);
-        mig_stream_put_be32(s, se->instance_id);
-        mig_stream_put_be32(s, (uint32_t)se->version_id);
-        savevm_entry_save(s, se);
-        mig_stream_put_u8(s, QEMU_VM_SECTION_FOOTER);
-        mig_stream_put_be32(s, i);
+        if (se->priority >= SAVEVM_PRIORITY_CONFIG && !is_iterable(se)) {
+            put_full(s, se);
+        }
+    }
+}
+
+void savevm_put_device_sections(MigStream *s, const char *machine_class)
+{
+    GPtrArray *r = get_registry();
+
+    for (guint i = 0; i < r->len; i++) {
+        SaveStateEntry *se = g_ptr_array_index(r, i);
+
+        if (se->priority < SAVEVM_PRIORITY_CONFIG && !is_iterable(se)) {
+            put_full(s, se);
+        }
     }
     mig_stream_put_u8(s, QEMU_VM_EOF);
     put_vmdesc(s, machine_class);
+}
+
+void savevm_put_sections(MigStream *s, const char *machine_class)
+{
+    savevm_put_config_sections(s);
+    savevm_put_device_sections(s, machine_class);
+}
+
+void savevm_put_section_header(MigStream *s, uint8_t type, const char *idstr,
+                               uint32_t instance_id)
+{
+    SaveStateEntry *se = savevm_find(idstr, instance_id);
+
+    g_return_if_fail(se != NULL);
+    mig_stream_put_u8(s, type);
+    mig_stream_put_be32(s, section_id(se));
+    if (type == QEMU_VM_SECTION_START || type == QEMU_VM_SECTION_FULL) {
+        mig_stream_put_counted_string(s, se->idstr);
+        mig_stream_put_be32(s, se->instance_id);
+        mig_stream_put_be32(s, (uint32_t)se->version_id);
+    }
+}
+
+void savevm_put_section_footer(MigStream *s, const char *idstr,
+                               uint32_t instance_id)
+{
+    SaveStateEntry *se = savevm_find(idstr, instance_id);
+
+    g_return_if_fail(se != NULL);
+    mig_stream_put_u8(s, QEMU_VM_SECTION_FOOTER);
+    mig_stream_put_be32(s, section_id(se));
 }

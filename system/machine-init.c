@@ -13,6 +13,7 @@
 #include "hw/core/machine-config.h"
 #include "hw/core/machine-type.h"
 #include "hw/core/machine.h"
+#include "hw/nvram/fw_cfg.h"
 #include "hw/rtc/rtc-device.h"
 #include "qom/object-tree.h"
 #include "system/machine-init.h"
@@ -72,6 +73,9 @@ static bool machine_realize(GError **errp)
         return false;
     }
     if (mt->has_rtc && !pc_rtc_create(machine, full, errp)) {
+        return false;
+    }
+    if (mt->has_fw_cfg && !pc_fw_cfg_create(machine, full, errp)) {
         return false;
     }
     if (serial_ports != NULL && serial_ports->len > 0 && !mt->has_rtc) {

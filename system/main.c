@@ -130,9 +130,11 @@ static bool configure_accel(const QmpdCmdline *cl, GError **errp)
         name = parts[0];
     }
     if (!accel_select(name, errp)) {
-        g_prefix_error(errp, "%s %s: ",
-                       cl->accel_from_machine ? "-machine accel=" : "-accel",
-                       name);
+        if (cl->accel_from_machine != NULL) {
+            g_prefix_error(errp, "-machine accel=%s: ", name);
+        } else {
+            g_prefix_error(errp, "-accel %s: ", name);
+        }
         return false;
     }
     return true;

@@ -62,6 +62,38 @@ bool qtest_hex_decode(const char *hex, gsize hex_len, guint8 *out,
     return true;
 }
 
+/*
+ * Base64 tables, built on first use: enc12 maps 12 input bits to their
+ * two output characters; dec[k] maps a character to its 6 bits already
+ * shifted for position k of a 4-character group, or to DEC_BAD.
+ */
+#define DEC_BAD 0x01000000u
+
+static char enc12[4096][2];
+static guint32 dec[4][256];
+
+static void b64_tables_init(void)
+{
+    static bool done;
+
+    if (done) {
+        return;
+    }
+    for (guint i = 0; i < 4096; i++) {
+        enc12[i][0] = b64_alphabet[i >> 6];
+        enc12[i][1] = b64_alphabet[i & 0x3f];
+    }
+    for (guint k = 0; k < 4; k++) {
+        for (guint c = 0; c < 256; c++) {
+            dec[k][c] = DEC_BAD;
+        }
+        for (guint v = 0; v < 64; v++) {
+            dec[k][(guint8)b64_alphabet[v]] = v << (18 - 6 * k);
+        }
+    }
+    done = true;
+}
+
 void qtest_base64_append(GString *out, const guint8 *data, gsize len)
 {
     gsize old = out->len;
@@ -69,50 +101,30 @@ void qtest_base64_append(GString *out, const guint8 *data, gsize len)
     char *p;
     gsize i;
 
+    b64_tables_init();
     g_string_set_size(out, old + (len + 2) / 3 * 4);
     p = out->str + old;
     for (i = 0; i < whole; i += 3) {
         guint32 v =
             (guint32)data[i] << 16 | (guint32)data[i + 1] << 8 | data[i + 2];
 
-        p[0] = b64_alphabet[v >> 18];
-        p[1] = b64_alphabet[(v >> 12) & 0x3f];
-        p[2] = b64_alphabet[(v >> 6) & 0x3f];
-        p[3] = b64_alphabet[v & 0x3f];
+        memcpy(p, enc12[v >> 12], 2);
+        memcpy(p + 2, enc12[v & 0xfff], 2);
         p += 4;
     }
     if (len - whole == 1) {
         guint32 v = (guint32)data[i] << 16;
 
-        p[0] = b64_alphabet[v >> 18];
-        p[1] = b64_alphabet[(v >> 12) & 0x3f];
+        memcpy(p, enc12[v >> 12], 2);
         p[2] = '=';
         p[3] = '=';
     } else if (len - whole == 2) {
         guint32 v = (guint32)data[i] << 16 | (guint32)data[i + 1] << 8;
 
-        p[0] = b64_alphabet[v >> 18];
-        p[1] = b64_alphabet[(v >> 12) & 0x3f];
+        memcpy(p, enc12[v >> 12], 2);
         p[2] = b64_alphabet[(v >> 6) & 0x3f];
         p[3] = '=';
     }
-}
-
-/* 0..63 for the alphabet, 0xff otherwise; built on first use */
-static guint8 b64_values[256];
-
-static void b64_values_init(void)
-{
-    static bool done;
-
-    if (done) {
-        return;
-    }
-    memset(b64_values, 0xff, sizeof(b64_values));
-    for (guint i = 0; i < 64; i++) {
-        b64_values[(guint8)b64_alphabet[i]] = (guint8)i;
-    }
-    done = true;
 }
 
 bool qtest_base64_decode(const char *in, gsize in_len, guint8 *out,
@@ -123,7 +135,7 @@ bool qtest_base64_decode(const char *in, gsize in_len, guint8 *out,
     gsize o = 0;
     gsize i;
 
-    b64_values_init();
+    b64_tables_init();
     /* up to two '=' of padding, only at the end of a 4-character group */
     if (n % 4 == 0 && n >= 4) {
         if (s[n - 1] == '=') {
@@ -137,31 +149,27 @@ bool qtest_base64_decode(const char *in, gsize in_len, guint8 *out,
         return false;
     }
     for (i = 0; i + 4 <= n; i += 4) {
-        guint8 a = b64_values[s[i]], b = b64_values[s[i + 1]];
-        guint8 c = b64_values[s[i + 2]], d = b64_values[s[i + 3]];
+        guint32 v = dec[0][s[i]] | dec[1][s[i + 1]] | dec[2][s[i + 2]] |
+                    dec[3][s[i + 3]];
 
-        if ((a | b | c | d) & 0x80) {
+        if (v & DEC_BAD) {
             return false;
         }
-        out[o] = (guint8)(a << 2 | b >> 4);
-        out[o + 1] = (guint8)(b << 4 | c >> 2);
-        out[o + 2] = (guint8)(c << 6 | d);
+        out[o] = (guint8)(v >> 16);
+        out[o + 1] = (guint8)(v >> 8);
+        out[o + 2] = (guint8)v;
         o += 3;
     }
     if (n - i >= 2) {
-        guint8 a = b64_values[s[i]], b = b64_values[s[i + 1]];
+        guint32 v = dec[0][s[i]] | dec[1][s[i + 1]] |
+                    (n - i == 3 ? dec[2][s[i + 2]] : 0);
 
-        if ((a | b) & 0x80) {
+        if (v & DEC_BAD) {
             return false;
         }
-        out[o++] = (guint8)(a << 2 | b >> 4);
+        out[o++] = (guint8)(v >> 16);
         if (n - i == 3) {
-            guint8 c = b64_values[s[i + 2]];
-
-            if (c & 0x80) {
-                return false;
-            }
-            out[o++] = (guint8)(b << 4 | c >> 2);
+            out[o++] = (guint8)(v >> 8);
         }
     }
     *ret_len = o;

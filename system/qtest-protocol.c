@@ -216,9 +216,31 @@ static void cmd_read_n(QTestSession *s, char **words, GString *reply)
     reply_printf(reply, "OK 0x%016" PRIx64, le_load(buf, size));
 }
 
+/*
+ * Where [addr, addr + size) is one piece of RAM, the bytes can be encoded
+ * straight from guest memory: no copy of a (possibly 64 MiB) block.
+ */
+static const guint8 *ram_range(QTestSession *s, uint64_t addr, uint64_t size)
+{
+    uint64_t avail = 0;
+    const guint8 *host = address_space_get_ram_ptr(s->mem, addr, &avail);
+
+    return host != NULL && avail >= size ? host : NULL;
+}
+
+/* Grows @reply once to @len bytes of capacity. */
+static void reply_reserve(GString *reply, gsize len)
+{
+    gsize old = reply->len;
+
+    g_string_set_size(reply, len);
+    g_string_truncate(reply, old);
+}
+
 static void cmd_read(QTestSession *s, char **words, GString *reply)
 {
     g_autofree guint8 *data = NULL;
+    const guint8 *bytes;
     uint64_t addr, size;
 
     if (!parse_range(words, QTEST_MAX_TRANSFER, &addr, &size, reply)) {
@@ -228,32 +250,43 @@ static void cmd_read(QTestSession *s, char **words, GString *reply)
         g_string_append(reply, "FAIL size must not be zero");
         return;
     }
-    data = g_try_malloc(size);
-    if (data == NULL) {
-        g_string_append(reply, "FAIL out of memory");
-        return;
+    bytes = ram_range(s, addr, size);
+    if (bytes == NULL) {
+        data = g_try_malloc(size);
+        if (data == NULL) {
+            g_string_append(reply, "FAIL out of memory");
+            return;
+        }
+        address_space_read(s->mem, addr, data, size);
+        bytes = data;
     }
-    address_space_read(s->mem, addr, data, size);
+    reply_reserve(reply, size * 2 + 8);
     g_string_append(reply, "OK 0x");
-    qtest_hex_append(reply, data, size);
+    qtest_hex_append(reply, bytes, size);
 }
 
 static void cmd_b64read(QTestSession *s, char **words, GString *reply)
 {
     g_autofree guint8 *data = NULL;
+    const guint8 *bytes;
     uint64_t addr, size;
 
     if (!parse_range(words, QTEST_MAX_TRANSFER, &addr, &size, reply)) {
         return;
     }
-    data = g_try_malloc(MAX(size, 1));
-    if (data == NULL) {
-        g_string_append(reply, "FAIL out of memory");
-        return;
+    bytes = ram_range(s, addr, size);
+    if (bytes == NULL) {
+        data = g_try_malloc(MAX(size, 1));
+        if (data == NULL) {
+            g_string_append(reply, "FAIL out of memory");
+            return;
+        }
+        address_space_read(s->mem, addr, data, size);
+        bytes = data;
     }
-    address_space_read(s->mem, addr, data, size);
+    reply_reserve(reply, (size + 2) / 3 * 4 + 8);
     g_string_append(reply, "OK ");
-    qtest_base64_append(reply, data, size);
+    qtest_base64_append(reply, bytes, size);
 }
 
 static void cmd_write(QTestSession *s, char **words, GString *reply)

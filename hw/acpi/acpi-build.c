@@ -52,12 +52,17 @@ static void append_u8(GByteArray *a, guint8 v)
 
 static void append_le16(GByteArray *a, guint16 v)
 {
-    put_le16(a->data + reserve(a, 2), v);
+    /* reserve() may move a->data: take the offset first. */
+    guint off = reserve(a, 2);
+
+    put_le16(a->data + off, v);
 }
 
 static void append_le32(GByteArray *a, guint32 v)
 {
-    put_le32(a->data + reserve(a, 4), v);
+    guint off = reserve(a, 4);
+
+    put_le32(a->data + off, v);
 }
 
 /* Starts a table with QEMU's own OEM header values; returns its offset. */

@@ -7,6 +7,7 @@
 #include "prelude.h"
 
 #include "hw/char/serial-isa.h"
+#include "hw/char/serial-vmstate.h"
 #include "hw/char/serial.h"
 #include "hw/core/qdev.h"
 #include "hw/i386/pc.h"
@@ -155,6 +156,12 @@ static bool serial_realize(DeviceState *dev, GError **errp)
         !chardev_set_handlers(s->chr, &serial_chr_handlers, s, errp)) {
         return false;
     }
+    if (!serial_vmstate_register(&s->uart, s->index, errp)) {
+        if (s->chr != NULL) {
+            chardev_set_handlers(s->chr, NULL, NULL, NULL);
+        }
+        return false;
+    }
     s->timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, serial_timer_expired, s);
     s->io = memory_region_new_io("serial", 8, &serial_io_ops, s);
     memory_region_add_subregion(memory_io_get(), isa_iobase[s->index], s->io);
@@ -165,6 +172,7 @@ static void serial_unrealize(DeviceState *dev)
 {
     SerialISADevice *s = SERIAL_ISA(dev);
 
+    serial_vmstate_unregister(s->index);
     if (s->chr != NULL) {
         chardev_set_handlers(s->chr, NULL, NULL, NULL);
     }

@@ -439,9 +439,24 @@ bool machine_config_check(const MachineProperties *cfg, GPtrArray *warnings,
     if (cfg->uuid != NULL && !g_uuid_string_is_valid(cfg->uuid)) {
         return fail(errp, "uuid", "Fail to parse UUID string");
     }
-    return check_memory(cfg->memory, mt, errp) && check_boot(cfg->boot, errp) &&
-           check_smbios(cfg->smbios, &smp, errp) &&
-           check_fw_cfg(cfg->fw_cfg, mt, warnings, errp) &&
-           check_acpitable(cfg->acpitable, mt, errp) &&
-           check_rtc(cfg->rtc, mt, errp);
+    if (!check_memory(cfg->memory, mt, errp) || !check_boot(cfg->boot, errp) ||
+        !check_smbios(cfg->smbios, &smp, errp) ||
+        !check_fw_cfg(cfg->fw_cfg, mt, warnings, errp) ||
+        !check_acpitable(cfg->acpitable, mt, errp) ||
+        !check_rtc(cfg->rtc, mt, errp)) {
+        return false;
+    }
+    /*
+     * Whatever the table builder would refuse at machine initialization
+     * (the 64 KiB limit on the whole table set, a missing PCI device) is
+     * refused now.
+     */
+    if (mt->has_smbios && cfg->smbios != NULL) {
+        g_autoptr(MachineProperties) full = machine_config_fill_defaults(cfg);
+
+        g_free(full->type);
+        full->type = g_strdup(mt->name);
+        return smbios_check_size(full, errp);
+    }
+    return true;
 }

@@ -12,6 +12,7 @@
 #include "hw/i386/pc.h"
 #include "hw/rtc/pc-cmos.h"
 #include "hw/rtc/rtc-device.h"
+#include "hw/rtc/rtc-vmstate.h"
 #include "qapi-events.h"
 #include "qom/object-tree.h"
 #include "system/clock.h"
@@ -136,6 +137,10 @@ static bool rtc_realize(DeviceState *dev, GError **errp)
 {
     RTCDevice *s = RTC_DEVICE(dev);
 
+    if (!mc146818_rtc_vmstate_register(&s->core, s->clock == QEMU_CLOCK_VIRTUAL,
+                                       errp)) {
+        return false;
+    }
     s->timer = timer_new_ns(s->clock, rtc_timer_expired, s);
     mc146818_rtc_init(&s->core, &rtc_ops, s, s->start_ns, 0, s->policy);
     s->io = memory_region_new_io("rtc", 2, &rtc_io_ops, s);
@@ -151,6 +156,7 @@ static void rtc_unrealize(DeviceState *dev)
 {
     RTCDevice *s = RTC_DEVICE(dev);
 
+    mc146818_rtc_vmstate_unregister(&s->core);
     g_ptr_array_remove(rtc_devices, s);
     g_clear_handle_id(&s->pending_source, g_source_remove);
     memory_region_del_subregion(memory_io_get(), s->io);

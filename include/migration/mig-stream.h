@@ -29,6 +29,8 @@
 
 #include "prelude.h"
 
+#include <gio/gio.h>
+
 /* Largest amount of received data kept buffered at once (one section). */
 #define MIG_STREAM_MAX_PENDING (512u << 20)
 
@@ -61,6 +63,16 @@ void mig_stream_put_buffer(MigStream *s, const void *buf, gsize len);
  */
 void mig_stream_put_counted_string(MigStream *s, const char *str);
 
+/**
+ * mig_stream_put_external:
+ * @ptr: (transfer none): @len bytes that must stay valid and unchanged
+ *     until the output is taken and sent (guest RAM pages)
+ *
+ * Appends @ptr's bytes by reference, so bulk data reaches the transport
+ * without a copy (see mig_stream_take_vectors()).
+ */
+void mig_stream_put_external(MigStream *s, const void *ptr, gsize len);
+
 /** mig_stream_output_pending: Returns: bytes written and not yet taken. */
 gsize mig_stream_output_pending(const MigStream *s);
 
@@ -71,10 +83,31 @@ gsize mig_stream_output_pending(const MigStream *s);
  */
 GBytes *mig_stream_take_output(MigStream *s);
 
+/**
+ * mig_stream_take_vectors:
+ * @vectors: (out caller-allocates): a GArray of GOutputVector, replaced
+ *     by the pending output in order (external bytes by reference)
+ *
+ * Returns: (transfer full): the stream's own bytes, which @vectors point
+ * into; keep them until the write finished.  They count as transferred.
+ */
+GBytes *mig_stream_take_vectors(MigStream *s, GArray *vectors);
+
 /* ---- reading ---- */
 
 /** mig_stream_feed: appends received bytes for the getters. */
 void mig_stream_feed(MigStream *s, const void *data, gsize len);
+
+/**
+ * mig_stream_feed_reserve:
+ * Returns: (transfer none): room for @len more input bytes, to be filled
+ * by a read and then declared with mig_stream_feed_commit(); valid until
+ * the next feed.
+ */
+uint8_t *mig_stream_feed_reserve(MigStream *s, gsize len);
+
+/** mig_stream_feed_commit: @len bytes were stored at the reserved room. */
+void mig_stream_feed_commit(MigStream *s, gsize len);
 
 /** mig_stream_feed_eof: the peer sent everything it will send. */
 void mig_stream_feed_eof(MigStream *s);

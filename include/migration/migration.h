@@ -44,6 +44,9 @@ typedef struct MigrationSystemOps {
     bool (*incoming_prepare)(const MachineProperties *cfg, GError **errp);
     void (*incoming_abort)(void);
     void (*incoming_finish)(RunState source_state);
+    /* The machine's RAM blocks (transfer full GPtrArray of RamMigBlock,
+     * see migration/ram.h); an empty list before machine init. */
+    GPtrArray *(*ram_blocks)(void);
 } MigrationSystemOps;
 
 /**
@@ -51,7 +54,8 @@ typedef struct MigrationSystemOps {
  * @ops: (transfer none): must outlive the process (static)
  *
  * Installs the hooks into run state and machine initialization, and
- * registers the built-in sections ("machine-config", "globalstate").
+ * registers the built-in sections ("machine-config", "ram",
+ * "globalstate").
  * Idempotent for the same @ops.
  */
 void migration_set_system_ops(const MigrationSystemOps *ops);

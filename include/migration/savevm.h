@@ -59,7 +59,11 @@
 #define SAVEVM_PRIORITY_DEFAULT 0
 
 typedef struct SaveVMHandlers {
-    /* Writes the section body. */
+    /*
+     * Writes the section body.  NULL for an iterable section ("ram"),
+     * which the outgoing migration writes itself as START, PARTs and END
+     * (savevm_put_section_header()); the FULL writers skip it.
+     */
     void (*save_state)(MigStream *s, void *opaque);
     /* Reads the body; false when short or an error is latched. */
     bool (*load_state)(MigStream *s, void *opaque, int version_id);
@@ -109,10 +113,40 @@ void savevm_put_command(MigStream *s, uint16_t cmd, const void *data,
 
 /**
  * savevm_put_sections:
- * Writes every registered section as FULL, with footers, then EOF and
- * the vmdescription naming @machine_class.
+ * Writes every registered non-iterable section as FULL, with footers,
+ * then EOF and the vmdescription naming @machine_class.
  */
 void savevm_put_sections(MigStream *s, const char *machine_class);
+
+/**
+ * savevm_put_config_sections:
+ * Writes the FULL sections of priority SAVEVM_PRIORITY_CONFIG and above
+ * ("machine-config"), which must precede RAM: the destination builds its
+ * machine from them.
+ */
+void savevm_put_config_sections(MigStream *s);
+
+/**
+ * savevm_put_device_sections:
+ * Writes the other FULL sections (device state), EOF and the
+ * vmdescription naming @machine_class.
+ */
+void savevm_put_device_sections(MigStream *s, const char *machine_class);
+
+/**
+ * savevm_put_section_header:
+ * @type: QEMU_VM_SECTION_START / _PART / _END (or _FULL)
+ *
+ * Writes the header of a section of the registered @idstr/@instance_id
+ * (a programmer error when it is not registered); its body and
+ * savevm_put_section_footer() follow.
+ */
+void savevm_put_section_header(MigStream *s, uint8_t type, const char *idstr,
+                               uint32_t instance_id);
+
+/** savevm_put_section_footer: ends the section opened for @idstr. */
+void savevm_put_section_footer(MigStream *s, const char *idstr,
+                               uint32_t instance_id);
 
 typedef enum LoadVMStatus {
     LOADVM_MORE,  /* everything buffered is consumed; feed more */

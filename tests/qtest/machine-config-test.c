@@ -138,14 +138,13 @@ static void test_configure_all(void)
         " \"type9\": [{\"slot-designation\": \"PCIe 1\", \"slot-type\": 166,"
         " \"slot-data-bus-width\": 8, \"current-usage\": 3,"
         " \"slot-length\": 4, \"slot-id\": 4660,"
-        " \"slot-characteristics1\": 12, \"slot-characteristics2\": 3,"
-        " \"pcidev\": \"nic0\"}],"
+        " \"slot-characteristics1\": 12, \"slot-characteristics2\": 3}],"
         " \"type11\": {\"values\": [\"one\", \"t,w=o\", \"\"]},"
         " \"type17\": {\"loc-pfx\": \"Slot\", \"bank\": \"B\","
         " \"manufacturer\": \"M\", \"serial\": \"s\", \"asset\": \"A\","
         " \"part\": \"P\", \"speed\": 3200},"
         " \"type41\": [{\"designation\": \"NIC\", \"kind\": \"ethernet\","
-        " \"instance\": 2, \"pcidev\": \"nic0\"}],"
+        " \"instance\": 2}],"
         " \"files\": [{\"file\": \"%s\"}]}}",
         blob);
     machine_set(s, args);
@@ -262,6 +261,18 @@ static void test_default_type_at_exit(void)
         ==, "localtime");
 }
 
+#define OEM_2000                                                         \
+    "\"" OEM_200 OEM_200 OEM_200 OEM_200 OEM_200 OEM_200 OEM_200 OEM_200 \
+        OEM_200 OEM_200 "\""
+#define OEM_200                                                             \
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" \
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" \
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+#define OEM_10                                                                \
+    OEM_2000 "," OEM_2000 "," OEM_2000 "," OEM_2000 "," OEM_2000 "," OEM_2000 \
+             "," OEM_2000 "," OEM_2000 "," OEM_2000 "," OEM_2000
+#define OEM_STRINGS_40 OEM_10 "," OEM_10 "," OEM_10 "," OEM_10
+
 typedef struct QmpBadCase {
     const char *args; /* machine-set arguments */
     const char *klass;
@@ -280,6 +291,13 @@ static const QmpBadCase qmp_bad_cases[] = {
      "smbios.type0.release: Invalid release"},
     {"{\"smbios\": {\"type4\": {\"max-speed\": 65536}}}", "GenericError",
      "smbios.type4.max-speed: SMBIOS CPU speed is too large (> 65535)"},
+    /* No PCI device exists yet, so a slot cannot name one. */
+    {"{\"smbios\": {\"type9\": [{\"slot-designation\": \"S\","
+     " \"pcidev\": \"nic0\"}]}}",
+     "GenericError", "smbios: No PCI device nic0 for SMBIOS type 9 entry S"},
+    /* 40 OEM strings of 2000 bytes: over the 64 KiB the tables may use. */
+    {"{\"smbios\": {\"type11\": {\"values\": [" OEM_STRINGS_40 "]}}}",
+     "GenericError", "smbios: SMBIOS table length 80373 exceeds 65535"},
     {"{\"fw-cfg\": [{\"name\": \"opt/a\", \"string\": \"1\"},"
      " {\"name\": \"opt/a\", \"string\": \"2\"}]}",
      "GenericError", "fw-cfg[1]: duplicate fw_cfg file name: opt/a"},

@@ -530,6 +530,271 @@ static void test_qmp_errors(void)
                            "{\"fdname\": \"x\"}}");
 }
 
+/* ---- RAM and device state ---- */
+
+#define RAM_CONFIG                                        \
+    "\"type\": \"pc\", \"memory\": {\"size\": 16777216}," \
+    "\"rtc\": {\"base\": \"2020-05-06T07:08:09\"}"
+#define RAM_SIZE (16u << 20)
+#define PATTERN_BASE (1u << 20)
+#define PATTERN_SIZE (2u << 20)
+#define CHUNK (64u << 10)
+#define PAGE 4096u
+
+static QTestState *start_qtest(const char *args)
+{
+    g_autoptr(GError) err = NULL;
+    QTestState *s =
+        qtest_init_full(qtest_binary(), args, QTEST_INIT_QTEST, &err);
+
+    g_assert_no_error(err);
+    return s;
+}
+
+static QTestState *start_ram_source(void)
+{
+    QTestState *s = start_qtest("-preconfig");
+
+    qtest_qmp_assert_success(s, "{\"execute\": \"machine-set\", \"arguments\": "
+                                "{" RAM_CONFIG "}}");
+    qtest_qmp_assert_success(s, "{\"execute\": \"x-exit-preconfig\"}");
+    return s;
+}
+
+/* Fills [PATTERN_BASE, +PATTERN_SIZE) with seeded pseudo-random bytes. */
+static void write_pattern(QTestState *s)
+{
+    g_autoptr(GRand) r = g_rand_new_with_seed(1234);
+    g_autofree guint32 *buf = g_new(guint32, CHUNK / 4);
+
+    for (guint off = 0; off < PATTERN_SIZE; off += CHUNK) {
+        for (guint i = 0; i < CHUNK / 4; i++) {
+            buf[i] = g_rand_int(r);
+        }
+        qtest_memwrite(s, PATTERN_BASE + off, buf, CHUNK);
+    }
+}
+
+static char *ram_hash(QTestState *s)
+{
+    g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+    g_autofree guint8 *buf = g_malloc(1u << 20);
+
+    for (guint off = 0; off < RAM_SIZE; off += 1u << 20) {
+        qtest_memread(s, off, buf, 1u << 20);
+        g_checksum_update(sum, buf, 1u << 20);
+    }
+    return g_strdup(g_checksum_get_string(sum));
+}
+
+static void set_events(QTestState *s)
+{
+    qtest_qmp_assert_success(
+        s, "{\"execute\": \"migrate-set-capabilities\", \"arguments\": "
+           "{\"capabilities\": [{\"capability\": \"events\", "
+           "\"state\": true}]}}");
+}
+
+static JsonObject *ram_stats(QTestState *s)
+{
+    g_autoptr(JsonNode) r =
+        qtest_qmp_assert_success_ref(s, "{\"execute\": \"query-migrate\"}");
+    JsonObject *o = json_node_get_object(r);
+
+    g_assert_true(json_object_has_member(o, "ram"));
+    return json_object_ref(json_object_get_object_member(o, "ram"));
+}
+
+/*
+ * RAM written before and during the migration arrives intact.  The
+ * source is slowed down by max-bandwidth so the writes land while the
+ * first pass runs, some behind the sweep (so those pages are sent again).
+ * Only the very last write may race with the stop; if the hashes differ
+ * it is undone on the source and they must then agree.
+ */
+static void test_ram_dirty(void)
+{
+    g_autoptr(QTestState) src = start_ram_source();
+    g_autoptr(QTestState) dst = start_qtest("-incoming defer");
+    g_autofree char *sock = qtest_tmp_path(dst, "mig.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    g_autofree char *src_hash = NULL;
+    g_autofree char *dst_hash = NULL;
+    g_autoptr(JsonObject) stats = NULL;
+    guint8 page[PAGE], prior[PAGE];
+    uint64_t last_addr = 0;
+    guint writes = 0;
+    char *st;
+
+    write_pattern(src);
+    set_events(src);
+    qtest_qmp_assert_success(src, "{\"execute\": \"migrate-set-parameters\", "
+                                  "\"arguments\": {\"max-bandwidth\": "
+                                  "4194304}}");
+    incoming(dst, uri);
+    migrate(src, uri);
+    for (;;) {
+        st = migrate_status(src, NULL);
+        if (!g_str_equal(st, "setup") && !g_str_equal(st, "active")) {
+            g_free(st);
+            break;
+        }
+        g_free(st);
+        /* Alternate between pages swept early and late. */
+        last_addr = (writes % 2 ? PATTERN_BASE + PATTERN_SIZE : 0) +
+                    (uint64_t)(writes % 64) * PAGE;
+        qtest_memread(src, last_addr, prior, PAGE);
+        memset(page, (int)(writes % 251) + 1, PAGE);
+        qtest_memwrite(src, last_addr, page, PAGE);
+        writes++;
+        g_usleep(2000);
+    }
+    assert_migrated(src, dst, "running");
+    g_assert_cmpuint(writes, >, 10);
+
+    stats = ram_stats(src);
+    g_assert_cmpint(json_object_get_int_member(stats, "total"), ==, RAM_SIZE);
+    g_assert_cmpint(json_object_get_int_member(stats, "page-size"), ==, PAGE);
+    g_assert_cmpint(json_object_get_int_member(stats, "remaining"), ==, 0);
+    /* Pattern pages once, plus pages written after the sweep passed. */
+    g_assert_cmpint(json_object_get_int_member(stats, "normal"), >,
+                    PATTERN_SIZE / PAGE);
+    g_assert_cmpint(json_object_get_int_member(stats, "normal-bytes"), ==,
+                    json_object_get_int_member(stats, "normal") * PAGE);
+    g_assert_cmpint(json_object_get_int_member(stats, "duplicate"), >=,
+                    (RAM_SIZE - PATTERN_SIZE) / PAGE - 128);
+    g_assert_cmpint(json_object_get_int_member(stats, "dirty-sync-count"), >=,
+                    2);
+    g_assert_cmpint(json_object_get_int_member(stats, "transferred"), >,
+                    PATTERN_SIZE);
+
+    src_hash = ram_hash(src);
+    dst_hash = ram_hash(dst);
+    if (!g_str_equal(src_hash, dst_hash)) {
+        qtest_memwrite(src, last_addr, prior, PAGE);
+        g_free(src_hash);
+        src_hash = ram_hash(src);
+    }
+    g_assert_cmpstr(src_hash, ==, dst_hash);
+}
+
+/* An idle paused guest: pattern intact, one pass, no page sent twice. */
+static void test_ram_idle(void)
+{
+    g_autoptr(QTestState) src = start_ram_source();
+    g_autoptr(QTestState) dst = start_qtest("-incoming defer");
+    g_autofree char *sock = qtest_tmp_path(dst, "mig.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    g_autofree char *src_hash = NULL;
+    g_autofree char *dst_hash = NULL;
+    g_autofree char *empty_hash = NULL;
+    g_autoptr(JsonObject) stats = NULL;
+    g_autoptr(JsonObject) pass = NULL;
+
+    empty_hash = ram_hash(src);
+    write_pattern(src);
+    qtest_qmp_assert_success(src, "{\"execute\": \"stop\"}");
+    set_events(src);
+    incoming(dst, uri);
+    migrate(src, uri);
+    assert_migrated(src, dst, "paused");
+    pass = qtest_qmp_eventwait_ref(src, "MIGRATION_PASS");
+    g_assert_cmpint(json_object_get_int_member(
+                        json_object_get_object_member(pass, "data"), "pass"),
+                    ==, 1);
+
+    stats = ram_stats(src);
+    g_assert_cmpint(json_object_get_int_member(stats, "normal"), ==,
+                    PATTERN_SIZE / PAGE);
+    g_assert_cmpint(json_object_get_int_member(stats, "duplicate"), ==,
+                    (RAM_SIZE - PATTERN_SIZE) / PAGE);
+    g_assert_cmpint(json_object_get_int_member(stats, "dirty-sync-count"), ==,
+                    2);
+    src_hash = ram_hash(src);
+    dst_hash = ram_hash(dst);
+    g_assert_cmpstr(src_hash, ==, dst_hash);
+    g_assert_cmpstr(src_hash, !=, empty_hash);
+}
+
+/*
+ * The destination refuses RAM that does not fit its machine: a stream
+ * saved from a 16 MiB source, fed to a destination told to expect 32 MiB
+ * (a guest-visible conflict is caught earlier), is edited to announce a
+ * block size that disagrees with the configuration.
+ */
+static void test_ram_bad_block_then_retry(void)
+{
+    g_autoptr(QTestState) src = start_ram_source();
+    g_autoptr(QTestState) dst = start_qtest("-incoming defer");
+    g_autofree char *path = qtest_tmp_path(src, "state.bin");
+    g_autofree char *bad = qtest_tmp_path(src, "bad.bin");
+    g_autofree char *uri = g_strdup_printf("file:%s", path);
+    g_autofree char *bad_uri = g_strdup_printf("file:%s", bad);
+    g_autofree char *data = NULL;
+    g_autofree char *end = NULL;
+    g_autofree char *err = NULL;
+    g_autofree char *before = config_of(dst);
+    g_autofree char *after = NULL;
+    const char needle[] = "\x06pc.ram";
+    char *at;
+    gsize len = 0;
+
+    migrate(src, uri);
+    end = wait_end(src, NULL);
+    g_assert_cmpstr(end, ==, "completed");
+    g_assert_true(g_file_get_contents(path, &data, &len, NULL));
+    at = NULL;
+    for (gsize i = 0; at == NULL && i + sizeof(needle) <= len; i++) {
+        if (memcmp(data + i, needle, sizeof(needle) - 1) == 0) {
+            at = data + i;
+        }
+    }
+    g_assert_nonnull(at);
+    /* The u64 size after the name: 16 MiB becomes 32 MiB. */
+    g_assert_cmpint((guint8)at[7 + 4], ==, 0x01);
+    at[7 + 4] = 0x02;
+    g_assert_true(g_file_set_contents(bad, data, len, NULL));
+
+    incoming(dst, bad_uri);
+    g_clear_pointer(&end, g_free);
+    end = wait_end(dst, &err);
+    g_assert_cmpstr(end, ==, "failed");
+    g_assert_cmpstr(err, ==,
+                    "Length mismatch: pc.ram: 0x2000000 in != 0x1000000");
+    after = config_of(dst);
+    g_assert_cmpstr(after, ==, before);
+    assert_run_state(dst, "inmigrate");
+
+    incoming(dst, uri);
+    g_clear_pointer(&end, g_free);
+    end = wait_end(dst, NULL);
+    g_assert_cmpstr(end, ==, "completed");
+}
+
+/* Guest-visible device state: CMOS NVRAM and UART scratch register. */
+static void test_device_state(void)
+{
+    g_autoptr(QTestState) src = start_qtest("-preconfig -serial null");
+    g_autoptr(QTestState) dst = start_qtest("-incoming defer -serial null");
+    g_autofree char *sock = qtest_tmp_path(dst, "mig.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+
+    qtest_qmp_assert_success(src, "{\"execute\": \"machine-set\", "
+                                  "\"arguments\": {" RAM_CONFIG "}}");
+    qtest_qmp_assert_success(src, "{\"execute\": \"x-exit-preconfig\"}");
+    qtest_outb(src, 0x70, 0x40);
+    qtest_outb(src, 0x71, 0xa5);
+    qtest_outb(src, 0x3f8 + 7, 0x5c); /* SCR */
+    qtest_outb(src, 0x3f8 + 1, 0x05); /* IER */
+    incoming(dst, uri);
+    migrate(src, uri);
+    assert_migrated(src, dst, "running");
+    qtest_outb(dst, 0x70, 0x40);
+    g_assert_cmpint(qtest_inb(dst, 0x71), ==, 0xa5);
+    g_assert_cmpint(qtest_inb(dst, 0x3f8 + 7), ==, 0x5c);
+    g_assert_cmpint(qtest_inb(dst, 0x3f8 + 1), ==, 0x05);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -546,5 +811,10 @@ int main(int argc, char **argv)
     g_test_add_func("/migration/failure/peer-vanishes", test_peer_vanishes);
     g_test_add_func("/migration/cancel-incoming", test_cancel_incoming);
     g_test_add_func("/migration/qmp-errors", test_qmp_errors);
+    g_test_add_func("/migration/ram/dirty", test_ram_dirty);
+    g_test_add_func("/migration/ram/idle", test_ram_idle);
+    g_test_add_func("/migration/ram/bad-block-then-retry",
+                    test_ram_bad_block_then_retry);
+    g_test_add_func("/migration/device-state", test_device_state);
     return g_test_run();
 }

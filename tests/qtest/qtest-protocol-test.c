@@ -251,6 +251,31 @@ static void test_bad_input_keeps_session(void)
     qtest_quit(s);
 }
 
+static void test_line_limit(void)
+{
+    /* QTEST_MAX_LINE: a hex write of 64 MiB plus 256 bytes */
+    const gsize max_line = ((gsize)64 << 20) * 2 + 256;
+    QTestState *s = start_or_skip("-M none -nodefaults");
+    g_autofree char *huge = NULL;
+
+    if (s == NULL) {
+        return;
+    }
+    huge = g_malloc(max_line + 2);
+    memset(huge, 'x', max_line + 1);
+    huge[max_line + 1] = '\0';
+    {
+        g_autofree char *rsp = qtest_command(s, "%s", huge);
+
+        /* do not let a failure print the echo of 128 MiB */
+        g_assert_cmpuint(strlen(rsp), <, 100);
+        g_assert_cmpstr(rsp, ==, "FAIL request line too long");
+    }
+    /* the rest of the line was dropped; the next one is served */
+    assert_reply(s, "endianness", "OK little");
+    qtest_quit(s);
+}
+
 /* ---- the daemon started by hand: chardev:ID, reconnects, errors ---- */
 
 static GSocketConnection *connect_retry(const char *path)
@@ -386,6 +411,7 @@ int main(int argc, char **argv)
     g_test_add_func("/qtest/protocol/ioapic-irqs", test_ioapic_irqs);
     g_test_add_func("/qtest/protocol/log", test_log);
     g_test_add_func("/qtest/protocol/bad-input", test_bad_input_keeps_session);
+    g_test_add_func("/qtest/protocol/line-limit", test_line_limit);
     g_test_add_func("/qtest/protocol/reconnect", test_reconnect);
     g_test_add_func("/qtest/protocol/startup-errors", test_startup_errors);
     return g_test_run();
