@@ -141,7 +141,6 @@ static void test_unix(void)
     g_autoptr(QTestState) dst = start_dest();
     g_autofree char *sock = qtest_tmp_path(dst, "mig.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
-    g_autoptr(JsonObject) ev = NULL;
 
     qtest_qmp_assert_success(
         dst, "{\"execute\": \"migrate-set-capabilities\", \"arguments\": "
