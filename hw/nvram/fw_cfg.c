@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "hw/core/qdev.h"
+#include "hw/nvram/fw_cfg-vmstate.h"
 #include "hw/nvram/fw_cfg.h"
 #include "system/memory.h"
 #include "util/error.h"
@@ -350,6 +351,9 @@ static bool fw_cfg_realize(DeviceState *dev, GError **errp)
 {
     FwCfgState *s = FW_CFG(dev);
 
+    if (!fw_cfg_vmstate_register(&s->regs, errp)) {
+        return false;
+    }
     fw_cfg_select(s, FW_CFG_SIGNATURE);
     s->ctl_io = memory_region_new_io("fwcfg", 2, &fw_cfg_ctl_ops, s);
     s->dma_io = memory_region_new_io("fwcfg.dma", 8, &fw_cfg_dma_ops, s);
@@ -362,6 +366,7 @@ static void fw_cfg_unrealize(DeviceState *dev)
 {
     FwCfgState *s = FW_CFG(dev);
 
+    fw_cfg_vmstate_unregister();
     memory_region_del_subregion(memory_io_get(), s->ctl_io);
     memory_region_del_subregion(memory_io_get(), s->dma_io);
     g_clear_pointer(&s->ctl_io, memory_region_unref);

@@ -785,6 +785,9 @@ static void test_device_state(void)
     qtest_outb(src, 0x71, 0xa5);
     qtest_outb(src, 0x3f8 + 7, 0x5c); /* SCR */
     qtest_outb(src, 0x3f8 + 1, 0x05); /* IER */
+    /* fw_cfg: the signature item selected and its first byte read. */
+    qtest_outw(src, 0x510, 0x0000);
+    g_assert_cmpint(qtest_inb(src, 0x511), ==, 'Q');
     incoming(dst, uri);
     migrate(src, uri);
     assert_migrated(src, dst, "running");
@@ -792,6 +795,8 @@ static void test_device_state(void)
     g_assert_cmpint(qtest_inb(dst, 0x71), ==, 0xa5);
     g_assert_cmpint(qtest_inb(dst, 0x3f8 + 7), ==, 0x5c);
     g_assert_cmpint(qtest_inb(dst, 0x3f8 + 1), ==, 0x05);
+    /* The read goes on where the source stopped: "QEMU"[1]. */
+    g_assert_cmpint(qtest_inb(dst, 0x511), ==, 'E');
 }
 
 int main(int argc, char **argv)
