@@ -188,30 +188,44 @@ static gssize chr_read_some(Chardev *chr, guint8 *buf, gsize len)
 static gboolean chr_in_cb(gint fd, GIOCondition cond, gpointer opaque)
 {
     Chardev *chr = opaque;
+    guint self = chr->in_watch;
     guint8 buf[CHR_READ_CHUNK];
     gsize room;
     gssize got;
 
-    /* Always remove this source; chr_update_in_watch() re-arms it. */
-    chr->in_watch = 0;
+    /*
+     * The watch stays armed between reads (re-creating a GSource per
+     * request costs a QMP or qtest round trip measurably); it is dropped
+     * only when input pauses, the frontend leaves or the peer hangs up.
+     */
     if (!chr->has_frontend || !chr->connected) {
+        chr->in_watch = 0;
         return G_SOURCE_REMOVE;
     }
     room = chr->handlers.can_read ? chr->handlers.can_read(chr->opaque) : 0;
     if (room == 0) {
         chr->in_paused = true;
+        chr->in_watch = 0;
         return G_SOURCE_REMOVE;
     }
     got = chr_read_some(chr, buf, MIN(room, sizeof(buf)));
     if (got == 0 || got == -2) {
+        chr->in_watch = 0;
         chr_hangup(chr);
         return G_SOURCE_REMOVE;
     }
     if (got > 0 && chr->handlers.read) {
         chr->handlers.read(chr->opaque, buf, got);
     }
-    chr_update_in_watch(chr);
-    return G_SOURCE_REMOVE;
+    /* The frontend may have stopped or replaced this watch meanwhile. */
+    if (chr->in_watch != self) {
+        return G_SOURCE_REMOVE;
+    }
+    if (!chr->has_frontend || !chr->connected || chr->in_paused) {
+        chr->in_watch = 0;
+        return G_SOURCE_REMOVE;
+    }
+    return G_SOURCE_CONTINUE;
 }
 
 static void chr_update_in_watch(Chardev *chr)
