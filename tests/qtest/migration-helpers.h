@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * Shared steps of the migration qtests (migration-test.c).
+ *
+ * Contract:
+ * - A source is configured with machine-set only and leaves the
+ *   configuration phase running; a destination is a bare
+ *   "-incoming defer" qmpd.  Both are QTestState from libqtest.h and are
+ *   released with qtest_quit() (or g_autoptr).
+ * - Every helper fails the running test (g_assert_*) when a command is
+ *   refused or a state is not the expected one; none returns an error.
+ * - The RAM helpers need the qtest channel (start_qtest()) and the RAM
+ *   machine of start_ram_source() (RAM_CONFIG: RAM_SIZE bytes).
+ */
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "libqtest.h"
+
+/* The machine of the RAM and device-state tests (machine-set members). */
+#define RAM_CONFIG                                        \
+    "\"type\": \"pc\", \"memory\": {\"size\": 16777216}," \
+    "\"rtc\": {\"base\": \"2020-05-06T07:08:09\"}"
+#define RAM_SIZE (16u << 20)
+/* write_pattern() fills [PATTERN_BASE, PATTERN_BASE + PATTERN_SIZE). */
+#define PATTERN_BASE (1u << 20)
+#define PATTERN_SIZE (2u << 20)
+#define PAGE 4096u
+
+/* ---- starting the two ends ---- */
+
+/**
+ * start_source:
+ * @extra: more qmpd arguments, split like a shell would ("" for none)
+ *
+ * Starts qmpd with -preconfig, configures a pc machine with one value of
+ * every kind of member (structs, lists, files, UUID, RTC base) through
+ * machine-set and leaves the configuration phase, so it runs.
+ *
+ * Returns: (transfer full): the source.
+ */
+QTestState *start_source(const char *extra);
+
+/**
+ * start_dest:
+ *
+ * Returns: (transfer full): a qmpd started with "-incoming defer" only.
+ */
+QTestState *start_dest(void);
+
+/**
+ * start_qtest:
+ * @args: qmpd arguments, split like a shell would
+ *
+ * Starts qmpd with the qtest channel open (QTEST_INIT_QTEST), for tests
+ * that read or write guest memory and ports.
+ *
+ * Returns: (transfer full): the state.
+ */
+QTestState *start_qtest(const char *args);
+
+/**
+ * start_ram_source:
+ *
+ * Like start_source(), with the qtest channel open and the small
+ * RAM_CONFIG machine instead.
+ *
+ * Returns: (transfer full): the source.
+ */
+QTestState *start_ram_source(void);
+
+/* ---- driving a migration ---- */
+
+/**
+ * incoming:
+ * @dst: the destination
+ * @uri: the migration URI
+ *
+ * Runs migrate-incoming on @dst and asserts success.
+ */
+void incoming(QTestState *dst, const char *uri);
+
+/**
+ * migrate:
+ * @src: the source
+ * @uri: the migration URI
+ *
+ * Runs migrate on @src and asserts success (the migration itself goes
+ * on in the background; see wait_end()).
+ */
+void migrate(QTestState *src, const char *uri);
+
+/**
+ * set_events:
+ * @s: either end
+ *
+ * Turns the "events" migration capability on, so @s emits MIGRATION and
+ * MIGRATION_PASS events.
+ */
+void set_events(QTestState *s);
+
+/* ---- observing the result ---- */
+
+/**
+ * migrate_status:
+ * @s: either end
+ * @ret_error: (out) (optional): the error-desc member, or NULL when the
+ *             reply has none
+ *
+ * Returns: (transfer full): the status member of query-migrate, or ""
+ * when the reply has none.
+ */
+char *migrate_status(QTestState *s, char **ret_error);
+
+/**
+ * wait_end:
+ * @s: either end
+ * @ret_error: (out) (optional): as for migrate_status(), for the end
+ *             state
+ *
+ * Polls query-migrate every 10 ms until the status is "completed",
+ * "failed" or "cancelled"; fails the test after 15 seconds.
+ *
+ * Returns: (transfer full): the end status.
+ */
+char *wait_end(QTestState *s, char **ret_error);
+
+/**
+ * config_of:
+ * @s: a qmpd
+ *
+ * Returns: (transfer full): the "config" member of
+ * query-machine-config, as compact JSON text.
+ */
+char *config_of(QTestState *s);
+
+/**
+ * assert_run_state:
+ * @s: a qmpd
+ * @want: the expected run state ("running", "inmigrate", ...)
+ *
+ * Asserts the status query-status reports.
+ */
+void assert_run_state(QTestState *s, const char *want);
+
+/**
+ * assert_migrated:
+ * @src: the source
+ * @dst: the destination
+ * @state: the run state @dst must be in afterwards
+ *
+ * Waits for both ends, then asserts that both completed without error,
+ * that their configurations are equal, that @src is "postmigrate" and
+ * that @dst is in @state.
+ */
+void assert_migrated(QTestState *src, QTestState *dst, const char *state);
+
+/**
+ * ram_stats:
+ * @s: the source after a migration
+ *
+ * Returns: (transfer full): the "ram" member of query-migrate, which must
+ * be present; release with json_object_unref() or g_autoptr.
+ */
+JsonObject *ram_stats(QTestState *s);
+
+/* ---- guest RAM ---- */
+
+/**
+ * write_pattern:
+ * @s: a qmpd with the qtest channel and RAM_CONFIG
+ *
+ * Fills [PATTERN_BASE, PATTERN_BASE + PATTERN_SIZE) with pseudo-random
+ * bytes from a fixed seed, so every call writes the same bytes.
+ */
+void write_pattern(QTestState *s);
+
+/**
+ * ram_hash:
+ * @s: a qmpd with the qtest channel and RAM_CONFIG
+ *
+ * Returns: (transfer full): the SHA-256 of all RAM_SIZE bytes of guest
+ * RAM, as hex text.
+ */
+char *ram_hash(QTestState *s);
