@@ -609,6 +609,105 @@ static void test_device_state(void)
     g_assert_cmpint(qtest_inb(dst, 0x511), ==, 'E');
 }
 
+/*
+ * Reads fw_cfg item @key with one DMA transfer, as firmware does: a
+ * descriptor {be32 control, be32 length, be64 address} in guest RAM, its
+ * address written big-endian to ports 0x514 (high) and 0x518 (low).
+ */
+#define FW_DMA_DESC 0x1000
+#define FW_DMA_BUF 0x10000
+
+static GBytes *fw_cfg_read(QTestState *s, uint16_t key, gsize len)
+{
+    guint8 *buf = g_malloc(len ? len : 1);
+    /* select + read */
+    uint32_t control = GUINT32_TO_BE((uint32_t)key << 16 | 0x08 | 0x02);
+    uint32_t length = GUINT32_TO_BE((uint32_t)len);
+    uint64_t address = GUINT64_TO_BE(FW_DMA_BUF);
+    guint8 desc[16];
+
+    g_assert_cmpuint(len, <=, RAM_SIZE - FW_DMA_BUF);
+    memcpy(desc, &control, 4);
+    memcpy(desc + 4, &length, 4);
+    memcpy(desc + 8, &address, 8);
+    qtest_memwrite(s, FW_DMA_DESC, desc, sizeof(desc));
+    qtest_outl(s, 0x514, 0);
+    qtest_outl(s, 0x518, GUINT32_SWAP_LE_BE(FW_DMA_DESC));
+    /* The device writes the control word back as 0 on success. */
+    qtest_memread(s, FW_DMA_DESC, &control, 4);
+    g_assert_cmpuint(control, ==, 0);
+    if (len > 0) {
+        qtest_memread(s, FW_DMA_BUF, buf, len);
+    }
+    return g_bytes_new_take(buf, len);
+}
+
+/*
+ * Every fw_cfg file (directory key 0x19: be32 count, then 64-byte entries
+ * of be32 size, be16 key, be16 reserved, name[56]) as name -> bytes.
+ */
+static GHashTable *fw_cfg_files(QTestState *s)
+{
+    GHashTable *files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify)g_bytes_unref);
+    g_autoptr(GBytes) head = fw_cfg_read(s, 0x19, 4);
+    const guint8 *h = g_bytes_get_data(head, NULL);
+    guint32 count = (guint32)h[0] << 24 | h[1] << 16 | h[2] << 8 | h[3];
+    g_autoptr(GBytes) dir = fw_cfg_read(s, 0x19, 4 + 64 * count);
+    const guint8 *d = (const guint8 *)g_bytes_get_data(dir, NULL) + 4;
+
+    g_assert_cmpuint(count, >, 0);
+    for (guint32 i = 0; i < count; i++, d += 64) {
+        guint32 size = (guint32)d[0] << 24 | d[1] << 16 | d[2] << 8 | d[3];
+        guint16 key = (guint16)(d[4] << 8 | d[5]);
+
+        g_hash_table_insert(files, g_strndup((const char *)d + 8, 56),
+                            fw_cfg_read(s, key, size));
+    }
+    return files;
+}
+
+/*
+ * The destination, configured by nothing but the stream, publishes the
+ * same firmware bytes as the source: fw_cfg user files, the SMBIOS anchor
+ * and tables, the ACPI tables, RSDP and linker/loader script.
+ */
+static void test_firmware_bytes(void)
+{
+    g_autoptr(QTestState) src = start_qtest("-preconfig");
+    g_autoptr(QTestState) dst = start_qtest("-incoming defer");
+    g_autofree char *sock = qtest_tmp_path(dst, "mig.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    g_autoptr(GHashTable) before = NULL;
+    g_autoptr(GHashTable) after = NULL;
+    GHashTableIter iter;
+    gpointer name, bytes;
+
+    qtest_qmp_assert_success(
+        src, "{\"execute\": \"machine-set\", \"arguments\": {" RAM_CONFIG
+             ", \"smbios\": {\"type1\": {\"serial\": \"MIG-1\"},"
+             " \"type11\": {\"values\": [\"carried\"]}},"
+             " \"fw-cfg\": [{\"name\": \"opt/mig\", \"string\": \"moved\"}]}}");
+    qtest_qmp_assert_success(src, "{\"execute\": \"x-exit-preconfig\"}");
+    before = fw_cfg_files(src);
+    g_assert_true(g_hash_table_contains(before, "opt/mig"));
+    g_assert_true(g_hash_table_contains(before, "etc/smbios/smbios-tables"));
+    g_assert_true(g_hash_table_contains(before, "etc/acpi/tables"));
+    incoming(dst, uri);
+    migrate(src, uri);
+    assert_migrated(src, dst, "running");
+    after = fw_cfg_files(dst);
+    g_assert_cmpuint(g_hash_table_size(after), ==, g_hash_table_size(before));
+    g_hash_table_iter_init(&iter, before);
+    while (g_hash_table_iter_next(&iter, &name, &bytes)) {
+        GBytes *mine = g_hash_table_lookup(after, name);
+
+        g_test_message("fw_cfg file %s", (const char *)name);
+        g_assert_nonnull(mine);
+        g_assert_true(g_bytes_equal(mine, bytes));
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -630,5 +729,6 @@ int main(int argc, char **argv)
     g_test_add_func("/migration/ram/bad-block-then-retry",
                     test_ram_bad_block_then_retry);
     g_test_add_func("/migration/device-state", test_device_state);
+    g_test_add_func("/migration/firmware-bytes", test_firmware_bytes);
     return g_test_run();
 }
