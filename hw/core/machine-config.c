@@ -11,6 +11,7 @@
 #include "hw/core/machine-config.h"
 #include "hw/core/machine-type.h"
 #include "qapi-visit.h"
+#include "qapi/clone.h"
 #include "qapi/json-input-visitor.h"
 #include "qapi/json-output-visitor.h"
 #include "util/error.h"
@@ -64,17 +65,15 @@ MachineProperties *machine_config_from_json(JsonNode *node, bool keyval,
 }
 
 /*
- * Replaces the members of @base named in @names with @patch's; a name
- * @patch lacks (an empty list decodes to "absent") clears that member.
+ * Replaces the members of @base named in @names with those of @src (a
+ * patch encoded as JSON); a name @src lacks (an empty list decodes to
+ * "absent") clears that member.
  */
 static MachineProperties *merge_members(const MachineProperties *base,
-                                        const MachineProperties *patch,
-                                        GList *names)
+                                        JsonObject *src, GList *names)
 {
     g_autoptr(JsonNode) merged = machine_config_to_json(base);
-    g_autoptr(JsonNode) changes = machine_config_to_json(patch);
     JsonObject *dst = json_node_get_object(merged);
-    JsonObject *src = json_node_get_object(changes);
     g_autoptr(GError) err = NULL;
     MachineProperties *result;
 
@@ -98,10 +97,10 @@ MachineProperties *machine_config_merge(const MachineProperties *base,
                                         const MachineProperties *patch)
 {
     g_autoptr(JsonNode) changes = machine_config_to_json(patch);
-    g_autoptr(GList) names =
-        json_object_get_members(json_node_get_object(changes));
+    JsonObject *src = json_node_get_object(changes);
+    g_autoptr(GList) names = json_object_get_members(src);
 
-    return merge_members(base, patch, names);
+    return merge_members(base, src, names);
 }
 
 bool machine_config_equal(const MachineProperties *a,
@@ -114,8 +113,8 @@ bool machine_config_equal(const MachineProperties *a,
 }
 
 /* The single commit path: merge, read files, check, swap. */
-static bool apply_patch(const MachineProperties *patch, GList *names,
-                        GPtrArray *warnings, GError **errp)
+static bool apply_patch(JsonObject *changes, GList *names, GPtrArray *warnings,
+                        GError **errp)
 {
     g_autoptr(MachineProperties) candidate = NULL;
     g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
@@ -126,7 +125,7 @@ static bool apply_patch(const MachineProperties *patch, GList *names,
                     "initialization");
         return false;
     }
-    candidate = merge_members(machine_config_get(), patch, names);
+    candidate = merge_members(machine_config_get(), changes, names);
     if (!machine_config_load_files(candidate, errp) ||
         !machine_config_check(candidate, notes, errp)) {
         return false;
@@ -145,16 +144,17 @@ bool machine_config_set(const MachineProperties *patch, GPtrArray *warnings,
                         GError **errp)
 {
     g_autoptr(JsonNode) changes = machine_config_to_json(patch);
-    g_autoptr(GList) names =
-        json_object_get_members(json_node_get_object(changes));
+    JsonObject *src = json_node_get_object(changes);
+    g_autoptr(GList) names = json_object_get_members(src);
 
-    return apply_patch(patch, names, warnings, errp);
+    return apply_patch(src, names, warnings, errp);
 }
 
 bool machine_config_set_json(JsonNode *patch, bool keyval, GPtrArray *warnings,
                              GError **errp)
 {
     g_autoptr(MachineProperties) decoded = NULL;
+    g_autoptr(JsonNode) changes = NULL;
     g_autoptr(GList) names = NULL;
 
     if (!JSON_NODE_HOLDS_OBJECT(patch)) {
@@ -166,8 +166,10 @@ bool machine_config_set_json(JsonNode *patch, bool keyval, GPtrArray *warnings,
     if (decoded == NULL) {
         return false;
     }
+    /* Re-encoded: defaults and conversions as the visitor applied them. */
+    changes = machine_config_to_json(decoded);
     names = json_object_get_members(json_node_get_object(patch));
-    return apply_patch(decoded, names, warnings, errp);
+    return apply_patch(json_node_get_object(changes), names, warnings, errp);
 }
 
 void machine_config_freeze(void)
@@ -195,7 +197,7 @@ void machine_config_reset(void)
 
 MachineProperties *machine_config_snapshot(void)
 {
-    return machine_config_merge(machine_config_get(), &(MachineProperties){0});
+    return QAPI_CLONE(MachineProperties, machine_config_get());
 }
 
 void machine_config_restore(MachineProperties *snapshot)
