@@ -39,6 +39,8 @@ import sys
 import tempfile
 import time
 
+import results
+
 ACCEPT_TIMEOUT = 60.0
 MIB = 1 << 20
 GIB = 1 << 30
@@ -250,21 +252,6 @@ def section_text(args, res, ceiling):
     return '\n'.join(lines) + '\n' + NOTES
 
 
-def write_results(path, text):
-    """Replaces (or appends) this script's section, nothing else."""
-    with open(path) as f:
-        old = f.read()
-    start = old.find(SECTION + '\n')
-    if start < 0:
-        new = old.rstrip('\n') + '\n\n' + text
-    else:
-        end = old.find('\n## ', start + len(SECTION))
-        rest = old[end + 1:] if end >= 0 else ''
-        new = old[:start] + text + ('\n' + rest if rest else '')
-    with open(path, 'w') as f:
-        f.write(new)
-
-
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -294,7 +281,8 @@ def main():
     text = section_text(args, res, ceiling)
     print(text)
     if args.write_results:
-        write_results(os.path.join(here, 'RESULTS.md'), text)
+        results.replace_section(os.path.join(here, 'RESULTS.md'), SECTION,
+                                text)
     return 0
 
 

@@ -35,6 +35,8 @@ import sys
 import tempfile
 import time
 
+import results
+
 ACCEPT_TIMEOUT = 30.0
 MIB = 1 << 20
 SECTION = '## qtest protocol'
@@ -232,23 +234,6 @@ def section_text(args, mine, ref, ref_binary):
     return '\n'.join(lines)
 
 
-def write_results(path, text):
-    try:
-        with open(path) as f:
-            old = f.read()
-    except FileNotFoundError:
-        old = '# Benchmark results\n'
-    start = old.find(SECTION + '\n')
-    if start < 0:
-        new = old.rstrip('\n') + '\n\n' + text
-    else:
-        end = old.find('\n## ', start + len(SECTION))
-        rest = old[end + 1:] if end >= 0 else ''
-        new = old[:start] + text + ('\n' + rest if rest else '')
-    with open(path, 'w') as f:
-        f.write(new)
-
-
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -271,8 +256,8 @@ def main():
                   file=sys.stderr)
     print(table(mine, ref))
     if args.write_results:
-        write_results(os.path.join(here, 'RESULTS.md'),
-                      section_text(args, mine, ref, args.reference))
+        results.replace_section(os.path.join(here, 'RESULTS.md'), SECTION,
+                                section_text(args, mine, ref, args.reference))
     return 0
 
 

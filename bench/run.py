@@ -12,7 +12,7 @@ libqtest does).  Measured per binary:
   rt/s       query-status round trips per second on one client
 
 Prints a table with ratios (reference / qmpd, so bigger is better for
-qmpd); --write-results rewrites bench/RESULTS.md.  Nothing here asserts
+qmpd); --write-results rewrites its section of bench/RESULTS.md.  Nothing here asserts
 on timings.  Python 3 standard library only.
 """
 import argparse
@@ -27,6 +27,10 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import results
+
+SECTION = '## QMP start-up, memory and round trips'
 
 COMMON_ARGS = ['-M', 'none', '-nodefaults', '-display', 'none']
 ACCEPT_TIMEOUT = 30.0
@@ -171,7 +175,7 @@ def cpu_model():
 def write_results(path, args, ours, ref, ref_binary):
     now = datetime.datetime.now(datetime.timezone.utc)
     text = [
-        '# Benchmark results',
+        SECTION,
         '',
         'Written by `bench/run.py --write-results`; rerun it to refresh.',
         '"advantage" is how many times better qmpd does than the reference',
@@ -194,8 +198,7 @@ def write_results(path, args, ours, ref, ref_binary):
         table(ours, ref),
         '',
     ]
-    with open(path, 'w') as f:
-        f.write('\n'.join(text))
+    results.replace_section(path, SECTION, '\n'.join(text))
 
 
 def main():
@@ -210,7 +213,7 @@ def main():
     p.add_argument('--round-trips', type=int, default=20000)
     p.add_argument('--idle', type=float, default=0.5)
     p.add_argument('--write-results', action='store_true',
-                   help='rewrite bench/RESULTS.md')
+                   help='rewrite this section of bench/RESULTS.md')
     args = p.parse_args()
 
     ref_binary = None
