@@ -21,7 +21,6 @@
 #include "system/runstate.h"
 #include "util/error.h"
 
-static bool incoming_pending;
 /* -serial ports in order: chardev ids, "" for unconnected ones. */
 static GPtrArray *serial_ports;
 /* The configuration before migrate-incoming applied the stream's. */
@@ -29,7 +28,6 @@ static MachineProperties *incoming_prior;
 
 void machine_init_enter_configuration(bool incoming)
 {
-    incoming_pending = incoming;
     runstate_set(incoming ? RUN_STATE_INMIGRATE : RUN_STATE_PRELAUNCH);
     while (phase_get() < PHASE_ACCEL_CREATED) {
         phase_advance(phase_get() + 1);
@@ -138,7 +136,8 @@ bool machine_init_complete(GError **errp)
     if (!machine_initialize(errp)) {
         return false;
     }
-    if (!incoming_pending && runstate_get_autostart()) {
+    /* A pending incoming migration decides whether the machine runs. */
+    if (runstate_get() != RUN_STATE_INMIGRATE && runstate_get_autostart()) {
         vm_start();
     }
     return true;
@@ -176,14 +175,12 @@ void machine_incoming_abort(void)
     machine_config_restore(g_steal_pointer(&incoming_prior));
     machine_object_sync(NULL);
     phase_rewind_to_configuration();
-    incoming_pending = true;
     runstate_set(RUN_STATE_INMIGRATE);
 }
 
 void machine_incoming_finish(RunState source_state)
 {
     g_clear_pointer(&incoming_prior, qapi_free_MachineProperties);
-    incoming_pending = false;
     if (source_state == RUN_STATE_RUNNING && runstate_get_autostart()) {
         vm_start();
     } else if (source_state == RUN_STATE_RUNNING) {

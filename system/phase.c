@@ -22,22 +22,11 @@ MachineInitPhase phase_get(void)
     return current_phase;
 }
 
-bool phase_check(MachineInitPhase phase)
-{
-    return current_phase == phase;
-}
-
 void phase_advance(MachineInitPhase phase)
 {
     g_assert(phase == current_phase + 1);
     g_debug("phase %s -> %s", phase_names[current_phase], phase_names[phase]);
     current_phase = phase;
-}
-
-const char *phase_name(MachineInitPhase phase)
-{
-    g_return_val_if_fail(phase < PHASE__MAX, "invalid");
-    return phase_names[phase];
 }
 
 bool phase_in_configuration(void)

@@ -13,14 +13,8 @@
 /** phase_get: Returns: the current phase. */
 MachineInitPhase phase_get(void);
 
-/** phase_check: Returns: true when the current phase is exactly @phase. */
-bool phase_check(MachineInitPhase phase);
-
 /** phase_advance: moves to @phase, which must be the next one. */
 void phase_advance(MachineInitPhase phase);
-
-/** phase_name: Returns: (transfer none): e.g. "machine-ready". */
-const char *phase_name(MachineInitPhase phase);
 
 /** phase_in_configuration: Returns: true before machine initialization. */
 bool phase_in_configuration(void);
