@@ -2,10 +2,11 @@
 #pragma once
 
 /*
- * Migration transports (private to migration/): parsing a URI and
- * producing a connected channel, outgoing (connect) or incoming (listen
- * and accept one peer).  unix:, tcp: and socket fd: channels are duplex
- * (a return path exists); file:, exec: and non-socket fd: are one-way.
+ * Migration transports (private to migration/): producing a connected
+ * channel from a MigrationAddress (include/migration/migration-address.h
+ * makes one from a URI or a channel list), outgoing (connect) or incoming
+ * (listen and accept one peer).  unix, tcp and socket fd channels are
+ * duplex (a return path exists); file, exec and non-socket fd are one-way.
  */
 
 #include <gio/gio.h>
@@ -33,11 +34,14 @@ typedef void (*MigChannelReadyFunc)(MigChannel *ch, const GError *err,
 
 /**
  * mig_channel_connect:
- * Starts connecting to @uri; @cb runs later on the main loop (never from
- * inside this call).  Fails at once for a malformed URI ("unknown
- * migration protocol: URI") or an unknown fd name.
+ * @addr: (transfer none): where to connect
+ *
+ * Starts connecting to @addr; @cb runs later on the main loop (never from
+ * inside this call).  Fails at once for an address qmpd does not support
+ * (migration_address_check()), an unknown fd name, a file that cannot be
+ * opened or a command that cannot be started.
  */
-bool mig_channel_connect(const char *uri, GCancellable *cancel,
+bool mig_channel_connect(const MigrationAddress *addr, GCancellable *cancel,
                          MigChannelReadyFunc cb, gpointer opaque,
                          GError **errp);
 
@@ -45,14 +49,17 @@ typedef struct MigListener MigListener;
 
 /**
  * mig_listener_new:
- * Listens at @uri (unix sockets: a stale file is replaced) and accepts
- * one peer; file:, exec: and fd: are ready at once.  @cb runs later on
- * the main loop.
+ * @addr: (transfer none): where to listen
+ *
+ * Listens at @addr (unix sockets: a stale file is replaced) and accepts
+ * one peer; file, exec and fd are ready at once.  @cb runs later on the
+ * main loop.
  *
  * Returns: (transfer full): the listener, or NULL with @errp set.
  */
-MigListener *mig_listener_new(const char *uri, MigChannelReadyFunc cb,
-                              gpointer opaque, GError **errp);
+MigListener *mig_listener_new(const MigrationAddress *addr,
+                              MigChannelReadyFunc cb, gpointer opaque,
+                              GError **errp);
 
 /**
  * mig_listener_addresses:

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Migration transports: unix and tcp sockets (connect or listen for one
- * peer), file descriptors from getfd, files at an offset and shell
- * commands.  Each yields a MigChannel of GIO streams on the main loop.
+ * peer), file descriptors from getfd, files at an offset (or from an fd
+ * set) and commands.  Each turns a MigrationAddress into a MigChannel of
+ * GIO streams on the main loop.
  */
 
 #include "prelude.h"
@@ -19,39 +20,13 @@
 #include <gio/gunixsocketaddress.h>
 
 #include "channel-internal.h"
+#include "migration/migration-address.h"
 #include "migration/migration.h"
 #include "qapi-visit.h"
 #include "qapi/clone.h"
 #include "util/cutils.h"
 #include "util/error.h"
-
-typedef enum MigTransport {
-    MIG_TRANSPORT_UNIX,
-    MIG_TRANSPORT_TCP,
-    MIG_TRANSPORT_FD,
-    MIG_TRANSPORT_FILE,
-    MIG_TRANSPORT_EXEC,
-} MigTransport;
-
-typedef struct MigUri {
-    MigTransport transport;
-    char *path; /* unix path, fd name, file name, command */
-    char *host;
-    char *port;
-    uint64_t offset;
-} MigUri;
-
-static void mig_uri_free(MigUri *u)
-{
-    if (u == NULL) {
-        return;
-    }
-    g_free(u->path);
-    g_free(u->host);
-    g_free(u->port);
-    g_free(u);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(MigUri, mig_uri_free)
+#include "util/fdset.h"
 
 void mig_channel_free(MigChannel *ch)
 {
@@ -88,98 +63,6 @@ static MigChannel *channel_from_io(GIOStream *io)
     return ch;
 }
 
-static bool parse_tcp(MigUri *u, const char *rest, GError **errp)
-{
-    g_auto(GStrv) opts = g_strsplit(rest, ",", 2);
-    const char *hp = opts[0];
-    const char *colon = strrchr(hp, ':');
-
-    if (colon == NULL || colon[1] == '\0') {
-        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
-                    "address '%s' has no port", hp);
-        return false;
-    }
-    u->host = g_strndup(hp, colon - hp);
-    u->port = g_strdup(colon + 1);
-    if (u->host[0] == '[' && g_str_has_suffix(u->host, "]")) {
-        char *bare = g_strndup(u->host + 1, strlen(u->host) - 2);
-
-        g_free(u->host);
-        u->host = bare;
-    }
-    return true;
-}
-
-static bool parse_file(MigUri *u, const char *rest, GError **errp)
-{
-    const char *comma = strrchr(rest, ',');
-
-    if (comma != NULL && g_str_has_prefix(comma, ",offset=")) {
-        const char *value = comma + strlen(",offset=");
-
-        if (!qmpd_parse_size("offset", value, 1, &u->offset, errp)) {
-            return false;
-        }
-        u->path = g_strndup(rest, comma - rest);
-    } else {
-        u->path = g_strdup(rest);
-    }
-    if (u->path[0] == '\0') {
-        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
-                    "file: migration needs a file name");
-        return false;
-    }
-    return true;
-}
-
-static MigUri *mig_uri_parse(const char *uri, GError **errp)
-{
-    g_autoptr(MigUri) u = g_new0(MigUri, 1);
-    const char *rest = strchr(uri, ':');
-    g_autofree char *scheme = NULL;
-
-    if (rest == NULL) {
-        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
-                    "unknown migration protocol: %s", uri);
-        return NULL;
-    }
-    scheme = g_strndup(uri, rest - uri);
-    rest++;
-    if (g_str_equal(scheme, "unix")) {
-        u->transport = MIG_TRANSPORT_UNIX;
-        u->path = g_strdup(rest);
-    } else if (g_str_equal(scheme, "tcp")) {
-        u->transport = MIG_TRANSPORT_TCP;
-        if (!parse_tcp(u, rest, errp)) {
-            return NULL;
-        }
-    } else if (g_str_equal(scheme, "fd")) {
-        u->transport = MIG_TRANSPORT_FD;
-        u->path = g_strdup(rest);
-    } else if (g_str_equal(scheme, "file")) {
-        u->transport = MIG_TRANSPORT_FILE;
-        if (!parse_file(u, rest, errp)) {
-            return NULL;
-        }
-    } else if (g_str_equal(scheme, "exec")) {
-        u->transport = MIG_TRANSPORT_EXEC;
-        u->path = g_strdup(rest);
-    } else {
-        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
-                    "unknown migration protocol: %s", uri);
-        return NULL;
-    }
-    if ((u->transport == MIG_TRANSPORT_UNIX ||
-         u->transport == MIG_TRANSPORT_FD ||
-         u->transport == MIG_TRANSPORT_EXEC) &&
-        u->path[0] == '\0') {
-        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
-                    "migration URI '%s' names nothing", uri);
-        return NULL;
-    }
-    return g_steal_pointer(&u);
-}
-
 /* A channel over a descriptor: a socket is duplex, anything else one-way. */
 static MigChannel *channel_from_fd(int fd, bool outgoing, GError **errp)
 {
@@ -212,36 +95,53 @@ static MigChannel *channel_from_fd(int fd, bool outgoing, GError **errp)
     return ch;
 }
 
-static MigChannel *channel_from_file(const MigUri *u, bool outgoing,
+/*
+ * As QEMU: the bytes before the offset are kept (truncate to it, not to
+ * 0), and "/dev/fdset/N" takes a descriptor of that fd set.
+ */
+static MigChannel *channel_from_file(const FileMigrationArgs *f, bool outgoing,
                                      GError **errp)
 {
-    int flags = outgoing ? O_WRONLY | O_CREAT | O_TRUNC : O_RDONLY;
-    int fd = open(u->path, flags | O_CLOEXEC, 0600);
+    int flags = outgoing ? O_CREAT | O_WRONLY : O_RDONLY;
+    int fd = qmpd_open(f->filename, flags, 0600, errp);
 
     if (fd < 0) {
-        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
-                    "Could not open '%s': %s", u->path, g_strerror(errno));
         return NULL;
     }
-    if (u->offset > 0 && lseek(fd, (off_t)u->offset, SEEK_SET) < 0) {
+    if (outgoing && ftruncate(fd, (off_t)f->offset) < 0) {
         g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
-                    "Could not seek '%s' to %" G_GUINT64_FORMAT ": %s", u->path,
-                    u->offset, g_strerror(errno));
+                    "failed to truncate migration file to offset %" PRIx64
+                    ": %s",
+                    f->offset, g_strerror(errno));
+        close(fd);
+        return NULL;
+    }
+    if (f->offset > 0 && lseek(fd, (off_t)f->offset, SEEK_SET) < 0) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "Could not seek '%s' to %" G_GUINT64_FORMAT ": %s",
+                    f->filename, f->offset, g_strerror(errno));
         close(fd);
         return NULL;
     }
     return channel_from_fd(fd, outgoing, errp);
 }
 
-static MigChannel *channel_from_exec(const MigUri *u, bool outgoing,
-                                     GError **errp)
+/* The argument list runs as is: no shell unless it names one. */
+static MigChannel *channel_from_exec(const MigrationExecCommand *cmd,
+                                     bool outgoing, GError **errp)
 {
     GSubprocessFlags flags = outgoing ? G_SUBPROCESS_FLAGS_STDIN_PIPE
                                       : G_SUBPROCESS_FLAGS_STDOUT_PIPE;
-    GSubprocess *proc =
-        g_subprocess_new(flags, errp, "/bin/sh", "-c", u->path, NULL);
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    const strList *a;
+    GSubprocess *proc;
     MigChannel *ch;
 
+    QAPI_LIST_FOR_EACH (a, cmd->args) {
+        g_ptr_array_add(argv, a->value);
+    }
+    g_ptr_array_add(argv, NULL);
+    proc = g_subprocess_newv((const char *const *)argv->pdata, flags, errp);
     if (proc == NULL) {
         return NULL;
     }
@@ -253,6 +153,34 @@ static MigChannel *channel_from_exec(const MigUri *u, bool outgoing,
         ch->in = g_object_ref(g_subprocess_get_stdout_pipe(proc));
     }
     return ch;
+}
+
+/* The transports ready at once: fd, file and exec. */
+static MigChannel *channel_open_now(const MigrationAddress *addr, bool outgoing,
+                                    GError **errp)
+{
+    int fd;
+
+    switch (addr->transport) {
+    case MIGRATION_ADDRESS_TYPE_SOCKET:
+        g_assert(addr->u.socket.type == SOCKET_ADDRESS_TYPE_FD);
+        fd = migration_fd_take(addr->u.socket.u.fd.str, errp);
+        return fd < 0 ? NULL : channel_from_fd(fd, outgoing, errp);
+    case MIGRATION_ADDRESS_TYPE_FILE:
+        return channel_from_file(&addr->u.file, outgoing, errp);
+    case MIGRATION_ADDRESS_TYPE_EXEC:
+        return channel_from_exec(&addr->u.exec, outgoing, errp);
+    default:
+        g_assert_not_reached();
+    }
+}
+
+/* unix and tcp: connect or listen; the others are opened at once. */
+static bool is_stream_socket(const MigrationAddress *addr)
+{
+    return addr->transport == MIGRATION_ADDRESS_TYPE_SOCKET &&
+           (addr->u.socket.type == SOCKET_ADDRESS_TYPE_UNIX ||
+            addr->u.socket.type == SOCKET_ADDRESS_TYPE_INET);
 }
 
 /* ---- outgoing ---- */
@@ -300,54 +228,44 @@ static void connected_cb(GObject *source, GAsyncResult *res, gpointer p)
     g_free(cd);
 }
 
-bool mig_channel_connect(const char *uri, GCancellable *cancel,
+bool mig_channel_connect(const MigrationAddress *addr, GCancellable *cancel,
                          MigChannelReadyFunc cb, gpointer opaque, GError **errp)
 {
-    g_autoptr(MigUri) u = mig_uri_parse(uri, errp);
     g_autoptr(GSocketClient) client = NULL;
-    MigChannel *ch = NULL;
+    const SocketAddress *sa = &addr->u.socket;
+    MigChannel *ch;
     ConnectData *cd;
-    int fd;
 
-    if (u == NULL) {
+    if (!migration_address_check(addr, errp)) {
         return false;
     }
-    switch (u->transport) {
-    case MIG_TRANSPORT_UNIX:
-    case MIG_TRANSPORT_TCP:
-        client = g_socket_client_new();
-        cd = g_new0(ConnectData, 1);
-        cd->cb = cb;
-        cd->opaque = opaque;
-        if (u->transport == MIG_TRANSPORT_UNIX) {
-            g_autoptr(GSocketAddress) addr = g_unix_socket_address_new(u->path);
-
-            g_socket_client_connect_async(client, G_SOCKET_CONNECTABLE(addr),
-                                          cancel, connected_cb, cd);
-        } else {
-            g_autofree char *hp =
-                g_strdup_printf(strchr(u->host, ':') ? "[%s]:%s" : "%s:%s",
-                                u->host[0] ? u->host : "localhost", u->port);
-
-            g_socket_client_connect_to_host_async(client, hp, 0, cancel,
-                                                  connected_cb, cd);
+    if (!is_stream_socket(addr)) {
+        ch = channel_open_now(addr, true, errp);
+        if (ch == NULL) {
+            return false;
         }
+        deliver_later(cb, opaque, ch);
         return true;
-    case MIG_TRANSPORT_FD:
-        fd = migration_fd_take(u->path, errp);
-        ch = fd < 0 ? NULL : channel_from_fd(fd, true, errp);
-        break;
-    case MIG_TRANSPORT_FILE:
-        ch = channel_from_file(u, true, errp);
-        break;
-    case MIG_TRANSPORT_EXEC:
-        ch = channel_from_exec(u, true, errp);
-        break;
     }
-    if (ch == NULL) {
-        return false;
+    client = g_socket_client_new();
+    cd = g_new0(ConnectData, 1);
+    cd->cb = cb;
+    cd->opaque = opaque;
+    if (sa->type == SOCKET_ADDRESS_TYPE_UNIX) {
+        g_autoptr(GSocketAddress) ua =
+            g_unix_socket_address_new(sa->u.q_unix.path);
+
+        g_socket_client_connect_async(client, G_SOCKET_CONNECTABLE(ua), cancel,
+                                      connected_cb, cd);
+    } else {
+        const InetSocketAddress *in = &sa->u.inet;
+        g_autofree char *hp =
+            g_strdup_printf(strchr(in->host, ':') ? "[%s]:%s" : "%s:%s",
+                            in->host[0] ? in->host : "localhost", in->port);
+
+        g_socket_client_connect_to_host_async(client, hp, 0, cancel,
+                                              connected_cb, cd);
     }
-    deliver_later(cb, opaque, ch);
     return true;
 }
 
@@ -406,27 +324,28 @@ static SocketAddress *describe_address(GSocketAddress *addr)
     return sa;
 }
 
-static GSocketAddress *tcp_listen_address(const MigUri *u, GError **errp)
+static GSocketAddress *tcp_listen_address(const InetSocketAddress *in,
+                                          GError **errp)
 {
     g_autoptr(GInetAddress) ia = NULL;
     guint64 port;
 
-    if (!qmpd_parse_uint64("port", u->port, &port, errp)) {
+    if (!qmpd_parse_uint64("port", in->port, &port, errp)) {
         return NULL;
     }
     if (port > G_MAXUINT16) {
         g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
-                    "port '%s' is out of range", u->port);
+                    "port '%s' is out of range", in->port);
         return NULL;
     }
-    if (u->host[0] == '\0') {
+    if (in->host[0] == '\0') {
         ia = g_inet_address_new_any(G_SOCKET_FAMILY_IPV4);
     } else {
-        ia = g_inet_address_new_from_string(u->host);
+        ia = g_inet_address_new_from_string(in->host);
     }
     if (ia == NULL) {
         g_autoptr(GResolver) r = g_resolver_get_default();
-        GList *found = g_resolver_lookup_by_name(r, u->host, NULL, errp);
+        GList *found = g_resolver_lookup_by_name(r, in->host, NULL, errp);
 
         if (found == NULL) {
             return NULL;
@@ -437,21 +356,24 @@ static GSocketAddress *tcp_listen_address(const MigUri *u, GError **errp)
     return g_inet_socket_address_new(ia, (guint16)port);
 }
 
-static bool listen_socket(MigListener *l, const MigUri *u, GError **errp)
+static bool listen_socket(MigListener *l, const SocketAddress *sa,
+                          GError **errp)
 {
     g_autoptr(GSocketAddress) addr = NULL;
     g_autoptr(GSocketAddress) effective = NULL;
     SocketAddressList **tail = &l->addresses;
+    const char *path =
+        sa->type == SOCKET_ADDRESS_TYPE_UNIX ? sa->u.q_unix.path : NULL;
 
-    if (u->transport == MIG_TRANSPORT_UNIX) {
+    if (sa->type == SOCKET_ADDRESS_TYPE_UNIX) {
         struct stat st;
 
-        if (lstat(u->path, &st) == 0 && S_ISSOCK(st.st_mode)) {
-            unlink(u->path);
+        if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode)) {
+            unlink(path);
         }
-        addr = g_unix_socket_address_new(u->path);
+        addr = g_unix_socket_address_new(path);
     } else {
-        addr = tcp_listen_address(u, errp);
+        addr = tcp_listen_address(&sa->u.inet, errp);
         if (addr == NULL) {
             return false;
         }
@@ -462,8 +384,8 @@ static bool listen_socket(MigListener *l, const MigUri *u, GError **errp)
             G_SOCKET_PROTOCOL_DEFAULT, NULL, &effective, errp)) {
         return false;
     }
-    if (u->transport == MIG_TRANSPORT_UNIX) {
-        l->unix_path = g_strdup(u->path);
+    if (sa->type == SOCKET_ADDRESS_TYPE_UNIX) {
+        l->unix_path = g_strdup(path);
     }
     QAPI_LIST_APPEND(tail, describe_address(effective));
     g_signal_connect(l->service, "incoming", G_CALLBACK(listener_incoming_cb),
@@ -472,37 +394,23 @@ static bool listen_socket(MigListener *l, const MigUri *u, GError **errp)
     return true;
 }
 
-MigListener *mig_listener_new(const char *uri, MigChannelReadyFunc cb,
-                              gpointer opaque, GError **errp)
+MigListener *mig_listener_new(const MigrationAddress *addr,
+                              MigChannelReadyFunc cb, gpointer opaque,
+                              GError **errp)
 {
-    g_autoptr(MigUri) u = mig_uri_parse(uri, errp);
     g_autoptr(MigListener) l = NULL;
-    int fd;
 
-    if (u == NULL) {
+    if (!migration_address_check(addr, errp)) {
         return NULL;
     }
     l = g_new0(MigListener, 1);
     l->cb = cb;
     l->opaque = opaque;
-    switch (u->transport) {
-    case MIG_TRANSPORT_UNIX:
-    case MIG_TRANSPORT_TCP:
-        if (!listen_socket(l, u, errp)) {
-            return NULL;
-        }
-        return g_steal_pointer(&l);
-    case MIG_TRANSPORT_FD:
-        fd = migration_fd_take(u->path, errp);
-        l->ready = fd < 0 ? NULL : channel_from_fd(fd, false, errp);
-        break;
-    case MIG_TRANSPORT_FILE:
-        l->ready = channel_from_file(u, false, errp);
-        break;
-    case MIG_TRANSPORT_EXEC:
-        l->ready = channel_from_exec(u, false, errp);
-        break;
+    if (is_stream_socket(addr)) {
+        return listen_socket(l, &addr->u.socket, errp) ? g_steal_pointer(&l)
+                                                       : NULL;
     }
+    l->ready = channel_open_now(addr, false, errp);
     if (l->ready == NULL) {
         return NULL;
     }

@@ -40,7 +40,9 @@ void global_state_reset(void);
 
 /**
  * migration_incoming_setup:
+ * @addr: (nullable): where to listen; NULL for "defer"
+ *
  * The core of migration_incoming_start(): "defer" only allows
- * migrate-incoming; a URI also starts listening.
+ * migrate-incoming; an address also starts listening.
  */
-bool migration_incoming_setup(const char *uri, GError **errp);
+bool migration_incoming_setup(const MigrationAddress *addr, GError **errp);

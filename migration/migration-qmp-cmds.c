@@ -12,6 +12,7 @@
 #include "chardev/char.h"
 #include "hw/core/machine-board.h"
 #include "migration-internal.h"
+#include "migration/migration-address.h"
 #include "migration/migration.h"
 #include "migration/ram.h"
 #include "monitor/monitor.h"
@@ -57,10 +58,11 @@ static void bind_system(void)
     }
 }
 
-bool migration_incoming_start(const char *uri, GError **errp)
+bool migration_incoming_start(const MigrationChannel *main_ch, GError **errp)
 {
     bind_system();
-    return migration_incoming_setup(uri, errp);
+    return migration_incoming_setup(main_ch != NULL ? main_ch->addr : NULL,
+                                    errp);
 }
 
 bool migration_set_parameters_from_cmdline(const char *kv, GError **errp)
@@ -69,12 +71,14 @@ bool migration_set_parameters_from_cmdline(const char *kv, GError **errp)
     return migration_set_parameters_from_kv(kv, errp);
 }
 
-void qmp_migrate(const char *uri, bool has_resume, bool resume, GError **errp)
+void qmp_migrate(const char *uri, MigrationChannelList *channels,
+                 bool has_resume, bool resume, GError **errp)
 {
+    g_autoptr(MigrationAddress) addr = NULL;
+
     bind_system();
-    if (uri == NULL) {
-        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
-                    "need either 'uri' or 'channels' argument");
+    addr = migration_address_from_args(uri, channels, true, errp);
+    if (addr == NULL) {
         return;
     }
     if (has_resume && resume) {
@@ -82,19 +86,21 @@ void qmp_migrate(const char *uri, bool has_resume, bool resume, GError **errp)
                     "Cannot resume if there is no paused migration");
         return;
     }
-    migration_outgoing_start(uri, errp);
+    migration_outgoing_start(addr, errp);
 }
 
-void qmp_migrate_incoming(const char *uri, bool has_exit_on_error,
-                          bool exit_on_error, GError **errp)
+void qmp_migrate_incoming(const char *uri, MigrationChannelList *channels,
+                          bool has_exit_on_error, bool exit_on_error,
+                          GError **errp)
 {
+    g_autoptr(MigrationAddress) addr = NULL;
+
     bind_system();
-    if (uri == NULL) {
-        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
-                    "need either 'uri' or 'channels' argument");
+    addr = migration_address_from_args(uri, channels, false, errp);
+    if (addr == NULL) {
         return;
     }
-    migration_incoming_listen(uri, errp);
+    migration_incoming_listen(addr, errp);
 }
 
 void qmp_migrate_cancel(GError **errp)

@@ -439,7 +439,7 @@ static void outgoing_iterate(void)
     outgoing_send();
 }
 
-bool migration_outgoing_start(const char *uri, GError **errp)
+bool migration_outgoing_start(const MigrationAddress *addr, GError **errp)
 {
     g_autoptr(GError) err = NULL;
 
@@ -461,7 +461,7 @@ bool migration_outgoing_start(const char *uri, GError **errp)
     out.ram_remaining = 0;
     out.cancel = g_cancellable_new();
     set_status(&out.status, MIGRATION_STATUS_SETUP);
-    if (!mig_channel_connect(uri, out.cancel, outgoing_connected_cb, NULL,
+    if (!mig_channel_connect(addr, out.cancel, outgoing_connected_cb, NULL,
                              &err)) {
         outgoing_fail("%s", err->message);
         g_propagate_error(errp, g_steal_pointer(&err));
@@ -632,7 +632,7 @@ void migration_incoming_allow(void)
     in.allowed = true;
 }
 
-bool migration_incoming_listen(const char *uri, GError **errp)
+bool migration_incoming_listen(const MigrationAddress *addr, GError **errp)
 {
     g_return_val_if_fail(sys != NULL, false);
     if (status_is_running(in.status)) {
@@ -651,7 +651,7 @@ bool migration_incoming_listen(const char *uri, GError **errp)
                     MigrationStatus_str(in.status));
         return false;
     }
-    in.listener = mig_listener_new(uri, incoming_connected_cb, NULL, errp);
+    in.listener = mig_listener_new(addr, incoming_connected_cb, NULL, errp);
     if (in.listener == NULL) {
         return false;
     }
@@ -663,13 +663,10 @@ bool migration_incoming_listen(const char *uri, GError **errp)
     return true;
 }
 
-bool migration_incoming_setup(const char *uri, GError **errp)
+bool migration_incoming_setup(const MigrationAddress *addr, GError **errp)
 {
     migration_incoming_allow();
-    if (g_str_equal(uri, "defer")) {
-        return true;
-    }
-    return migration_incoming_listen(uri, errp);
+    return addr == NULL || migration_incoming_listen(addr, errp);
 }
 
 static bool incoming_apply_config(const MachineProperties *cfg, GError **errp)

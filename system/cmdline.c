@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "hw/core/machine-legacy.h"
+#include "migration/migration-address.h"
 #include "system/cmdline.h"
 #include "util/error.h"
 #include "util/keyval.h"
@@ -41,6 +42,15 @@ static void cmdline_machine_arg_free(gpointer p)
     g_free(m);
 }
 
+static void cmdline_add_fd_free(gpointer p)
+{
+    CmdlineAddFd *a = p;
+
+    g_free(a->arg);
+    g_free(a->opaque);
+    g_free(a);
+}
+
 void cmdline_free(QmpdCmdline *cl)
 {
     if (cl == NULL) {
@@ -51,7 +61,10 @@ void cmdline_free(QmpdCmdline *cl)
     g_free(cl->name);
     g_free(cl->machine_help_type);
     g_free(cl->accel_from_machine);
-    g_free(cl->incoming);
+    for (int t = 0; t < MIGRATION_CHANNEL_TYPE__MAX; t++) {
+        g_free(cl->incoming[t]);
+        qapi_free_MigrationChannel(cl->incoming_channel[t]);
+    }
     g_free(cl->incoming_config);
     g_free(cl->qtest);
     g_free(cl->qtest_log);
@@ -60,6 +73,7 @@ void cmdline_free(QmpdCmdline *cl)
     g_ptr_array_unref(cl->machine_args);
     g_ptr_array_unref(cl->accels);
     g_ptr_array_unref(cl->serials);
+    g_ptr_array_unref(cl->add_fds);
     g_free(cl);
 }
 
@@ -203,11 +217,16 @@ static bool opt_audio(QmpdCmdline *cl, const char *arg, GError **errp)
 }
 
 /*
- * -incoming URI|defer starts (or defers) the incoming migration; the
- * config:k=v form sets migration parameters and may be given once.
+ * -incoming URI|defer|CHANNEL starts (or defers) the incoming migration;
+ * a channel (JSON or keyval) fills the slot of its type, replacing an
+ * earlier option's.  The config:k=v form sets migration parameters and
+ * may be given once.
  */
 static bool opt_incoming(QmpdCmdline *cl, const char *arg, GError **errp)
 {
+    MigrationChannelType type = MIGRATION_CHANNEL_TYPE_MAIN;
+    MigrationChannel *ch = NULL;
+
     if (g_str_has_prefix(arg, "config:")) {
         if (cl->incoming_config != NULL) {
             g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
@@ -217,7 +236,42 @@ static bool opt_incoming(QmpdCmdline *cl, const char *arg, GError **errp)
         cl->incoming_config = g_strdup(arg);
         return true;
     }
-    replace_string(&cl->incoming, arg);
+    if (!g_str_equal(arg, "defer")) {
+        ch = migration_channel_from_option(arg, errp);
+        if (ch == NULL) {
+            return false;
+        }
+        type = ch->channel_type;
+    }
+    replace_string(&cl->incoming[type], arg);
+    qapi_free_MigrationChannel(cl->incoming_channel[type]);
+    cl->incoming_channel[type] = ch;
+    return true;
+}
+
+/*
+ * -add-fd fd=N,set=S[,opaque=STR]: only the syntax here, as QemuOpts
+ * checks it while parsing; the range checks come later, in QEMU's order.
+ */
+static bool opt_add_fd(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    static const char *const keys[] = {"fd", "set", "opaque", NULL};
+    g_autoptr(Opts) opts = opts_parse(arg, NULL, errp);
+    CmdlineAddFd *a;
+    uint64_t fd, set;
+
+    if (opts == NULL || !opts_check_keys(opts, keys, errp) ||
+        !opts_get_number(opts, "fd", UINT64_MAX, &fd, errp) ||
+        !opts_get_number(opts, "set", UINT64_MAX, &set, errp)) {
+        return false;
+    }
+    a = g_new0(CmdlineAddFd, 1);
+    a->arg = g_strdup(arg);
+    /* Absent reads as -1 (QEMU's default), like anything above INT64_MAX. */
+    a->fd = fd > G_MAXINT64 ? -1 : (int64_t)fd;
+    a->set = set > G_MAXINT64 ? -1 : (int64_t)set;
+    a->opaque = g_strdup(opts_get(opts, "opaque"));
+    g_ptr_array_add(cl->add_fds, a);
     return true;
 }
 
@@ -340,6 +394,8 @@ static const CmdlineOption cmdline_options[] = {
     {"accel", "NAME[,prop=value]", "select an accelerator (qtest)", opt_accel},
     {"acpitable", "[data=]FILE[:FILE]|file=FILE[,sig=,rev=,oem_id=,...]",
      "add a user ACPI table (sugar for -M acpitable.N.*)", opt_acpitable},
+    {"add-fd", "fd=N,set=SET[,opaque=TEXT]",
+     "add inherited descriptor N to fd set SET", opt_add_fd},
     {"audio", "none", "audio backend (only 'none')", opt_audio},
     {"boot", "[order=]DRIVES[,once=,menu=on|off,...]",
      "boot settings (sugar for -M boot.*)", opt_boot},
@@ -351,7 +407,7 @@ static const CmdlineOption cmdline_options[] = {
      "add a fw_cfg file (sugar for -M fw-cfg.N.*)", opt_fw_cfg},
     {"h", NULL, "show this help", opt_help},
     {"help", NULL, "show this help", opt_help},
-    {"incoming", "URI|defer|config:KEY=VALUE,...",
+    {"incoming", "URI|defer|CHANNEL|config:KEY=VALUE,...",
      "wait for an incoming migration (or set its parameters)", opt_incoming},
     {"m", "[size=]SIZE[,slots=N,maxmem=SIZE]",
      "guest RAM; a bare number is MiB (sugar for -M memory.*)", opt_memory},
@@ -407,6 +463,7 @@ QmpdCmdline *cmdline_parse(int argc, char **argv, GError **errp)
     cl->machine_args = g_ptr_array_new_with_free_func(cmdline_machine_arg_free);
     cl->accels = g_ptr_array_new_with_free_func(g_free);
     cl->serials = g_ptr_array_new_with_free_func(g_free);
+    cl->add_fds = g_ptr_array_new_with_free_func(cmdline_add_fd_free);
 
     for (int i = 1; i < argc; i++) {
         const char *word = argv[i];

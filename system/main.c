@@ -7,8 +7,11 @@
 
 #include "prelude.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include <glib-unix.h>
 
@@ -30,6 +33,7 @@
 #include "system/runstate.h"
 #include "system/vm-identity.h"
 #include "util/error.h"
+#include "util/fdset.h"
 #include "util/keyval.h"
 #include "util/report.h"
 
@@ -249,9 +253,101 @@ static bool create_serial_chardevs(const QmpdCmdline *cl, GError **errp)
     return true;
 }
 
+/* One -add-fd, with QEMU's checks in QEMU's order. */
+static bool add_fd_check(const CmdlineAddFd *a, GError **errp)
+{
+    int flags;
+
+    if (a->fd < 0) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "fd option is required and must be non-negative");
+        return false;
+    }
+    if (a->fd <= STDERR_FILENO) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "fd cannot be a standard I/O stream");
+        return false;
+    }
+    /* Inherited descriptors lack FD_CLOEXEC; qmpd's own all have it. */
+    flags = a->fd > G_MAXINT ? -1 : fcntl((int)a->fd, F_GETFD);
+    if (flags < 0 || (flags & FD_CLOEXEC)) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "fd is not valid or already in use");
+        return false;
+    }
+    if (a->set < 0) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "set option is required and must be non-negative");
+        return false;
+    }
+    return true;
+}
+
+/*
+ * -add-fd: a close-on-exec duplicate of each inherited descriptor joins
+ * its set; the originals are closed once all are in, as QEMU does.
+ */
+static bool add_fds(const QmpdCmdline *cl, GError **errp)
+{
+    for (guint i = 0; i < cl->add_fds->len; i++) {
+        const CmdlineAddFd *a = g_ptr_array_index(cl->add_fds, i);
+        int64_t set_id;
+        int dup_fd;
+
+        if (!add_fd_check(a, errp)) {
+            g_prefix_error(errp, "-add-fd %s: ", a->arg);
+            return false;
+        }
+        dup_fd = fcntl((int)a->fd, F_DUPFD_CLOEXEC, 0);
+        if (dup_fd < 0) {
+            g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                        "-add-fd %s: error duplicating fd: %s", a->arg,
+                        g_strerror(errno));
+            return false;
+        }
+        /* Cannot fail: the set id was checked above. */
+        fdset_add(dup_fd, true, a->set, a->opaque, &set_id, NULL);
+    }
+    for (guint i = 0; i < cl->add_fds->len; i++) {
+        const CmdlineAddFd *a = g_ptr_array_index(cl->add_fds, i);
+
+        close((int)a->fd);
+    }
+    return true;
+}
+
+/*
+ * -incoming: the main slot listens (or defers); qmpd has no CPR, so a
+ * cpr channel cannot be honoured and is refused rather than ignored.
+ */
+static bool start_incoming(const QmpdCmdline *cl, GError **errp)
+{
+    const char *cpr = cl->incoming[MIGRATION_CHANNEL_TYPE_CPR];
+    const char *main_str = cl->incoming[MIGRATION_CHANNEL_TYPE_MAIN];
+
+    if (cpr != NULL) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "-incoming %s: cpr-transfer migration is not supported",
+                    cpr);
+        return false;
+    }
+    if (main_str != NULL &&
+        !migration_incoming_start(
+            cl->incoming_channel[MIGRATION_CHANNEL_TYPE_MAIN], errp)) {
+        g_prefix_error(errp, "-incoming %s: ", main_str);
+        return false;
+    }
+    return true;
+}
+
 static bool qmpd_init(const QmpdCmdline *cl, QmpCommandList *cmds,
                       GError **errp)
 {
+    const char *incoming = cl->incoming[MIGRATION_CHANNEL_TYPE_MAIN];
+
+    if (!add_fds(cl, errp)) {
+        return false;
+    }
     vm_identity_set_name(cl->name);
     if (!configure_accel(cl, errp) || !configure_machine(cl, errp)) {
         return false;
@@ -280,13 +376,12 @@ static bool qmpd_init(const QmpdCmdline *cl, QmpCommandList *cmds,
         return false;
     }
     runstate_set_autostart(!cl->start_paused);
-    machine_init_enter_configuration(cl->incoming != NULL);
-    /* Listening starts as soon as the URI is known, in this phase. */
-    if (cl->incoming != NULL && !migration_incoming_start(cl->incoming, errp)) {
-        g_prefix_error(errp, "-incoming %s: ", cl->incoming);
+    machine_init_enter_configuration(incoming != NULL);
+    /* Listening starts as soon as the address is known, in this phase. */
+    if (!start_incoming(cl, errp)) {
         return false;
     }
-    if (!cl->preconfig && cl->incoming == NULL) {
+    if (!cl->preconfig && incoming == NULL) {
         return machine_init_complete(errp);
     }
     return true;
@@ -300,6 +395,7 @@ static void qmpd_cleanup(QmpCommandList *cmds)
     object_root_reset();
     monitor_cleanup();
     chardev_remove_all();
+    fdset_remove_all();
     os_pidfile_remove();
     qmp_command_list_free(cmds);
 }

@@ -62,13 +62,14 @@ void migration_set_system_ops(const MigrationSystemOps *ops);
 
 /**
  * migration_incoming_start:
- * @uri: "defer" or a migration URI (see migration_incoming_listen())
+ * @main_ch: (transfer none) (nullable): the main channel of -incoming,
+ *     NULL for "-incoming defer"
  *
  * The -incoming option: marks the process as a destination and, unless
- * @uri is "defer", starts listening at once (in the configuration phase
+ * @main_ch is NULL, starts listening at once (in the configuration phase
  * too).  Defined with the QMP handlers, which install the system hooks.
  */
-bool migration_incoming_start(const char *uri, GError **errp);
+bool migration_incoming_start(const MigrationChannel *main_ch, GError **errp);
 
 /**
  * migration_set_parameters_from_cmdline:
@@ -91,22 +92,27 @@ void migration_incoming_allow(void);
 
 /**
  * migration_incoming_listen:
- * @uri: unix:PATH, tcp:HOST:PORT (port 0 picks one), fd:NAME|N,
- *     file:PATH[,offset=N] or exec:COMMAND
+ * @addr: (transfer none): where the stream comes from (a tcp port 0
+ *     picks one; see include/migration/migration-address.h for the
+ *     ways to get an address)
  *
  * Starts waiting for the stream.  Errors (QEMU's texts): "The incoming
  * migration has already been started", "'-incoming' was not specified on
  * the command line", "Illegal migration incoming state: completed",
- * "unknown migration protocol: URI" and transport errors.
+ * and transport errors.
  */
-bool migration_incoming_listen(const char *uri, GError **errp);
+bool migration_incoming_listen(const MigrationAddress *addr, GError **errp);
 
 /**
  * migration_outgoing_start:
- * Starts sending this machine to @uri.  Fails with "There's a migration
- * process in progress" while one runs, and for a bad @uri.
+ * @addr: (transfer none): the destination
+ *
+ * Starts sending this machine to @addr.  Fails with "There's a migration
+ * process in progress" while one runs; a transport that fails at once
+ * (a file that cannot be opened, say) fails the migration too, which
+ * query-migrate then reports.
  */
-bool migration_outgoing_start(const char *uri, GError **errp);
+bool migration_outgoing_start(const MigrationAddress *addr, GError **errp);
 
 /**
  * migration_cancel:

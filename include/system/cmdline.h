@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "prelude.h"
+#include "qapi-types.h"
 
 typedef enum CmdlineMonitorKind {
     CMDLINE_MON,        /* -mon chardev=ID,... */
@@ -30,6 +31,14 @@ typedef struct CmdlineMachineArg {
     JsonNode *fragment; /* its configuration fragment, keyval form */
 } CmdlineMachineArg;
 
+/* One -add-fd option: checked by main() in QEMU's order, then applied. */
+typedef struct CmdlineAddFd {
+    char *arg;
+    int64_t fd;  /* -1 when absent */
+    int64_t set; /* -1 when absent */
+    char *opaque;
+} CmdlineAddFd;
+
 typedef struct QmpdCmdline {
     char *prog_name;
     bool nodefaults;
@@ -44,8 +53,11 @@ typedef struct QmpdCmdline {
     bool machine_help; /* -M help or -M TYPE,help */
     char *machine_help_type;
     char *accel_from_machine; /* -M accel=... */
-    char *incoming;           /* URI or "defer" */
-    char *incoming_config;    /* "config:k=v,..." */
+    /* -incoming per channel type: the option's text ("defer" for main)
+     * and its channel (NULL for "defer"); a later option replaces. */
+    char *incoming[MIGRATION_CHANNEL_TYPE__MAX];
+    MigrationChannel *incoming_channel[MIGRATION_CHANNEL_TYPE__MAX];
+    char *incoming_config; /* "config:k=v,..." */
     char *qtest;
     char *qtest_log;
     GPtrArray *chardevs;     /* of char *, -chardev specs in order */
@@ -53,6 +65,7 @@ typedef struct QmpdCmdline {
     GPtrArray *machine_args; /* of CmdlineMachineArg *, in order */
     GPtrArray *accels;       /* of char *, -accel in order */
     GPtrArray *serials;      /* of char *, -serial in order */
+    GPtrArray *add_fds;      /* of CmdlineAddFd *, in order */
 } QmpdCmdline;
 
 void cmdline_free(QmpdCmdline *cl);

@@ -717,14 +717,34 @@ class Schema:
             if v.case not in values:
                 raise QAPIError(info, "%s branch '%s' is not a value of %s"
                                 % (what, v.case, tag.type.describe()))
-            if type(v.type) is not ObjectType:
-                raise QAPIError(info, "%s branch '%s' must be a struct, "
-                                "not %s" % (what, v.case, v.type.describe()))
-            for m in v.type.all_members():
-                if m.c_name() in members:
-                    raise QAPIError(info, "%s branch '%s' member '%s' "
-                                    "clashes with base member '%s'"
-                                    % (what, v.case, m.name, m.name))
+            if type(v.type) not in (ObjectType, UnionType):
+                raise QAPIError(info, "%s branch '%s' must be a struct or "
+                                "union, not %s"
+                                % (what, v.case, v.type.describe()))
+            self._check_branch_clash(ent, v.case, v.type,
+                                     {n: m.name for n, m in members.items()},
+                                     [ent])
+
+    def _check_branch_clash(self, ent, case, typ, seen, chain):
+        """A branch's members travel in the same JSON object as the
+        union's own, and so do those of a union branch's branches (its C
+        struct is embedded by value): none may share a C name with a
+        member already there, and no union may contain itself."""
+        info, what = ent.info, ent.describe()
+        if not isinstance(typ, ObjectType):
+            return      # a nested union's own check reports it
+        if typ in chain:
+            raise QAPIError(info, "%s branch '%s' contains %s itself"
+                            % (what, case, typ.describe()))
+        inner = dict(seen)
+        for m in typ.all_members():
+            if m.c_name() in inner:
+                raise QAPIError(info, "%s branch '%s' member '%s' "
+                                "clashes with base member '%s'"
+                                % (what, case, m.name, inner[m.c_name()]))
+            inner[m.c_name()] = m.name
+        for v in typ.variants or []:
+            self._check_branch_clash(ent, case, v.type, inner, chain + [typ])
 
     # queries used by the generators
     def object_types(self):

@@ -163,6 +163,38 @@ static const BadCmdline bad_cmdlines[] = {
     {"-uuid 1234", "qmpd: -uuid 1234: ", "UUID"},
     {"-uuid 6ba7b810-9dad-11d1-80b4-00c04fd430cz",
      "qmpd: -uuid 6ba7b810-9dad-11d1-80b4-00c04fd430cz: ", "UUID"},
+    /* -incoming: URIs, JSON and keyval channels are read while parsing. */
+    {"-incoming bogus:x",
+     "qmpd: -incoming bogus:x: ", "unknown migration protocol: bogus:x"},
+    {"-incoming '{\"channel-type\": \"main\",'",
+     "qmpd: -incoming {\"channel-type\": \"main\",: ",
+     "JSON parse error, unexpected character `,', expected string constant"},
+    {"-incoming '{\"channel-type\": \"main\"}'",
+     "qmpd: -incoming {\"channel-type\": \"main\"}: ",
+     "Parameter 'addr' is missing"},
+    {"-incoming main,addr.transport=rdma,addr.host=h,addr.port=1",
+     "qmpd: -incoming main,addr.transport=rdma,addr.host=h,addr.port=1: ",
+     "rdma migration is not supported"},
+    {"-incoming main,addr.transport=file,addr.filename=/x,addr.offset=z",
+     "qmpd: -incoming main,addr.transport=file,addr.filename=/x,"
+     "addr.offset=z: ",
+     "Parameter 'addr.offset' expects integer"},
+    {"-incoming defer -incoming "
+     "cpr,addr.transport=socket,addr.type=unix,addr.path=@D/c",
+     "qmpd: -incoming cpr,addr.transport=socket,addr.type=unix,"
+     "addr.path=@D/c: ",
+     "cpr-transfer migration is not supported"},
+    /* -add-fd: QEMU's checks, in QEMU's order. */
+    {"-add-fd set=1",
+     "qmpd: -add-fd set=1: ", "fd option is required and must be non-negative"},
+    {"-add-fd fd=2,set=1",
+     "qmpd: -add-fd fd=2,set=1: ", "fd cannot be a standard I/O stream"},
+    {"-add-fd fd=100",
+     "qmpd: -add-fd fd=100: ", "fd is not valid or already in use"},
+    {"-add-fd fd=x,set=1",
+     "qmpd: -add-fd fd=x,set=1: ", "Parameter 'fd' expects a number"},
+    {"-add-fd fd=5,set=1,bogus=1",
+     "qmpd: -add-fd fd=5,set=1,bogus=1: ", "Invalid parameter 'bogus'"},
     /* Failures after a server socket was created must remove it. */
     {"-chardev socket,id=s,path=@D/s.sock,server=on,wait=off "
      "-mon chardev=s,mode=control -mon chardev=nope,mode=control",

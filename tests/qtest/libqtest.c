@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <gio/gio.h>
+#include <gio/gunixfdmessage.h>
 #include <gio/gunixsocketaddress.h>
 #include <glib/gstdio.h>
 
@@ -341,7 +342,8 @@ static GStrv build_argv(const char *binary, const char *qmp_path,
 
 /* Everything qtest_init_full() does; on failure the caller cleans up. */
 static bool start_daemon(QTestState *s, const char *binary,
-                         const char *extra_args, unsigned flags, GError **errp)
+                         const char *extra_args, unsigned flags, const int *fds,
+                         size_t nfds, GError **errp)
 {
     g_autofree char *qmp_path = g_build_filename(s->tmpdir, "qmp.sock", NULL);
     g_autofree char *qtest_path = NULL;
@@ -373,6 +375,10 @@ static bool start_daemon(QTestState *s, const char *binary,
     /* Keep the daemon's stdout off ours, which carries the TAP stream. */
     launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_NONE);
     g_subprocess_launcher_take_stdout_fd(launcher, dup(STDERR_FILENO));
+    for (size_t i = 0; i < nfds; i++) {
+        /* The launcher closes what it takes: hand it a duplicate. */
+        g_subprocess_launcher_take_fd(launcher, dup(fds[i]), fds[i]);
+    }
     s->proc =
         g_subprocess_launcher_spawnv(launcher, (const char *const *)argv, errp);
     if (!s->proc) {
@@ -398,17 +404,35 @@ static bool start_daemon(QTestState *s, const char *binary,
     return (flags & QTEST_INIT_NO_HANDSHAKE) || negotiate(s, errp);
 }
 
-QTestState *qtest_init_full(const char *binary, const char *extra_args,
-                            unsigned flags, GError **errp)
+static QTestState *init_with_fds(const char *binary, const char *extra_args,
+                                 unsigned flags, const int *fds, size_t nfds,
+                                 GError **errp)
 {
     QTestState *s = g_new0(QTestState, 1);
 
     g_queue_init(&s->events);
     s->tmpdir = qtest_make_tmpdir();
-    if (!start_daemon(s, binary, extra_args, flags, errp)) {
+    if (!start_daemon(s, binary, extra_args, flags, fds, nfds, errp)) {
         state_abandon(s);
         return NULL;
     }
+    return s;
+}
+
+QTestState *qtest_init_full(const char *binary, const char *extra_args,
+                            unsigned flags, GError **errp)
+{
+    return init_with_fds(binary, extra_args, flags, NULL, 0, errp);
+}
+
+QTestState *qtest_init_with_fds(const char *extra_args, unsigned flags,
+                                const int *fds, size_t nfds)
+{
+    g_autoptr(GError) err = NULL;
+    QTestState *s =
+        init_with_fds(qtest_binary(), extra_args, flags, fds, nfds, &err);
+
+    g_assert_no_error(err);
     return s;
 }
 
@@ -559,6 +583,40 @@ void qtest_qmp_send(QTestState *s, const char *fmt, ...)
     va_start(ap, fmt);
     qmp_vsend(s, fmt, ap);
     va_end(ap);
+}
+
+JsonObject *qtest_qmp_fds(QTestState *s, const int *fds, size_t nfds,
+                          const char *fmt, ...)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GUnixFDList) list = g_unix_fd_list_new();
+    g_autoptr(GSocketControlMessage) msg = NULL;
+    g_autofree char *text = NULL;
+    GOutputVector vec;
+    va_list ap;
+    gssize n;
+
+    va_start(ap, fmt);
+    text = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    for (size_t i = 0; i < nfds; i++) {
+        if (g_unix_fd_list_append(list, fds[i], &err) < 0) {
+            g_error("passing fd %d: %s", fds[i], err->message);
+        }
+    }
+    msg = g_unix_fd_message_new_with_fd_list(list);
+    vec.buffer = text;
+    vec.size = strlen(text);
+    n = g_socket_send_message(s->qmp.sock, NULL, &vec, 1, &msg, 1,
+                              G_SOCKET_MSG_NONE, NULL, &err);
+    if (n <= 0) {
+        g_error("sending to the monitor: %s",
+                err != NULL ? err->message : "nothing sent");
+    }
+    if ((size_t)n < vec.size) {
+        qtest_qmp_send_raw(s, text + n, vec.size - (size_t)n);
+    }
+    return qtest_qmp_receive(s);
 }
 
 char *qtest_qmp_read_line(QTestState *s)

@@ -87,6 +87,22 @@ QTestState *qtest_init_full(const char *binary, const char *extra_args,
 QTestState *qtest_init(const char *extra_args);
 
 /**
+ * qtest_init_with_fds:
+ * @extra_args: more arguments for $QMPD_BINARY (may be NULL)
+ * @flags: QTestInitFlags
+ * @fds: descriptors the daemon inherits, each under its own number (for
+ *       -add-fd); the caller keeps its copies
+ * @nfds: how many
+ *
+ * Like qtest_init_full() with $QMPD_BINARY, but aborts the test on
+ * failure.
+ *
+ * Returns: (transfer full): the state; end it with qtest_quit().
+ */
+QTestState *qtest_init_with_fds(const char *extra_args, unsigned flags,
+                                const int *fds, size_t nfds);
+
+/**
  * qtest_init_without_qmp_handshake:
  * @extra_args: more arguments for $QMPD_BINARY (may be NULL)
  *
@@ -225,6 +241,21 @@ JsonObject *qtest_qmp_receive(QTestState *s);
  * Returns: (transfer full): the reply.
  */
 JsonObject *qtest_qmp(QTestState *s, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/**
+ * qtest_qmp_fds:
+ * @s: a state
+ * @fds: descriptors to pass (each is duplicated; the caller keeps its own)
+ * @nfds: how many
+ * @fmt: printf-style format expanding to JSON text
+ *
+ * Like qtest_qmp(), with @fds attached to the request as SCM_RIGHTS (for
+ * getfd and add-fd), as QEMU's libqtest does.
+ *
+ * Returns: (transfer full): the reply.
+ */
+JsonObject *qtest_qmp_fds(QTestState *s, const int *fds, size_t nfds,
+                          const char *fmt, ...) G_GNUC_PRINTF(4, 5);
 
 /**
  * qtest_qmp_assert_success:

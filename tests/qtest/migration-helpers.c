@@ -111,6 +111,21 @@ void migrate(QTestState *src, const char *uri)
         uri);
 }
 
+void incoming_channels(QTestState *dst, const char *channels)
+{
+    qtest_qmp_assert_success(dst,
+                             "{\"execute\": \"migrate-incoming\", "
+                             "\"arguments\": {\"channels\": %s}}",
+                             channels);
+}
+
+void migrate_channels(QTestState *src, const char *channels)
+{
+    qtest_qmp_assert_success(
+        src, "{\"execute\": \"migrate\", \"arguments\": {\"channels\": %s}}",
+        channels);
+}
+
 /* Both ends completed, same configuration, destination runs as @state. */
 void assert_migrated(QTestState *src, QTestState *dst, const char *state)
 {

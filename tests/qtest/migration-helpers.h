@@ -94,6 +94,24 @@ void incoming(QTestState *dst, const char *uri);
 void migrate(QTestState *src, const char *uri);
 
 /**
+ * incoming_channels:
+ * @dst: the destination
+ * @channels: the "channels" argument, as JSON text
+ *
+ * Runs migrate-incoming with @channels on @dst and asserts success.
+ */
+void incoming_channels(QTestState *dst, const char *channels);
+
+/**
+ * migrate_channels:
+ * @src: the source
+ * @channels: the "channels" argument, as JSON text
+ *
+ * Runs migrate with @channels on @src and asserts success.
+ */
+void migrate_channels(QTestState *src, const char *channels);
+
+/**
  * set_events:
  * @s: either end
  *

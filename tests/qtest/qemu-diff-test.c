@@ -60,6 +60,15 @@ static const Step plain_steps[] = {
     {"{\"execute\": \"qom-get\", \"arguments\": "
      "{\"path\": \"/machine/nope\", \"property\": \"type\"}}",
      "qom-get", 0},
+    {"{\"execute\": \"add-fd\"}", "add-fd", 0},
+    {"{\"execute\": \"add-fd\", \"arguments\": {\"fdset-id\": \"x\"}}",
+     "add-fd", 0},
+    {"{\"execute\": \"remove-fd\", \"arguments\": {\"fdset-id\": 9}}",
+     "remove-fd", 0},
+    {"{\"execute\": \"remove-fd\", \"arguments\": {\"fdset-id\": 9, \"fd\": "
+     "3}}",
+     "remove-fd", 0},
+    {"{\"execute\": \"query-fdsets\"}", "query-fdsets", 0},
     {"{\"execute\": \"query-status\", \"id\": {\"deep\": [[[{}]]]}}", NULL,
      STEP_STATUS},
 };

@@ -443,6 +443,65 @@ static void test_union(void)
     g_assert_null(QAPI_CLONE(TestUnion, NULL));
 }
 
+/*
+ * A union branch that is itself a union: the inner union's members,
+ * discriminator included, are read from and written to the outer object.
+ */
+static void test_union_in_union(void)
+{
+    g_autoptr(JsonNode) node =
+        parse("{\"carrier\": \"flat\", \"kind\": \"text\", "
+              "\"name\": \"n\", \"text\": \"t\"}");
+    g_autoptr(JsonNode) extra =
+        parse("{\"carrier\": \"flat\", \"kind\": \"number\", "
+              "\"name\": \"n\", \"value\": 1, \"text\": \"t\"}");
+    g_autoptr(JsonNode) boxed =
+        parse("{\"carrier\": \"boxed\", \"value\": \"7\"}");
+    g_autoptr(TestUnionInUnion) u = NULL;
+    g_autoptr(TestUnionInUnion) copy = NULL;
+    g_autoptr(TestUnionInUnion) bad = NULL;
+    g_autoptr(TestUnionInUnion) kv = NULL;
+    g_autoptr(JsonNode) out = NULL;
+    g_autoptr(GError) err = NULL;
+    g_autofree char *in_text = to_text(node);
+    g_autofree char *out_text = NULL;
+    Visitor *v = json_input_visitor_new(node);
+
+    g_assert_true(visit_type_TestUnionInUnion(v, NULL, &u, &err));
+    g_assert_no_error(err);
+    visit_free(v);
+    g_assert_cmpint(u->carrier, ==, TEST_CARRIER_FLAT);
+    g_assert_cmpint(u->u.flat.kind, ==, TEST_KIND_TEXT);
+    g_assert_cmpstr(u->u.flat.name, ==, "n");
+    g_assert_cmpstr(u->u.flat.u.text.text, ==, "t");
+
+    v = json_output_visitor_new(&out);
+    g_assert_true(visit_type_TestUnionInUnion(v, NULL, &u, NULL));
+    visit_complete(v, &out);
+    visit_free(v);
+    out_text = to_text(out);
+    g_assert_cmpstr(out_text, ==, in_text);
+
+    copy = QAPI_CLONE(TestUnionInUnion, u);
+    g_assert_cmpstr(copy->u.flat.u.text.text, ==, "t");
+    g_assert_true(copy->u.flat.u.text.text != u->u.flat.u.text.text);
+
+    /* A member of another inner branch is not consumed. */
+    v = json_input_visitor_new(extra);
+    g_assert_false(visit_type_TestUnionInUnion(v, NULL, &bad, &err));
+    visit_free(v);
+    g_assert_null(bad);
+    g_assert_error(err, QMPD_ERROR, QMPD_ERROR_GENERIC);
+    g_assert_cmpstr(err->message, ==, "Parameter 'text' is unexpected");
+
+    /* Keyval text reaches the struct branch's typed member. */
+    v = json_input_visitor_new_keyval(boxed);
+    g_assert_true(visit_type_TestUnionInUnion(v, NULL, &kv, NULL));
+    visit_free(v);
+    g_assert_cmpint(kv->carrier, ==, TEST_CARRIER_BOXED);
+    g_assert_cmpint(kv->u.boxed.value, ==, 7);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -458,5 +517,6 @@ int main(int argc, char **argv)
     g_test_add_func("/qapi/visit/enum", test_enum);
     g_test_add_func("/qapi/visit/member-table", test_member_table);
     g_test_add_func("/qapi/visit/union", test_union);
+    g_test_add_func("/qapi/visit/union-in-union", test_union_in_union);
     return g_test_run();
 }
