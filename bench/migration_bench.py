@@ -21,7 +21,16 @@ ram.transferred; throughput = transferred / total-time.
 
 The raw unix-socket ceiling is measured in the same run: a child process
 writes 2 GiB in 4 MiB pieces into a socketpair, the parent reads them into
-one buffer.
+one buffer.  That ceiling never touches fresh memory, but a destination
+must write every byte into pages it has never used, and the kernel clears
+each such page on first touch.  So the run also measures the fresh-memory
+write rate: 2 GiB written once, in 4 MiB pieces, into a new anonymous
+mapping (one thread, small pages).
+
+Runs on a shared machine vary a lot (how much of the free memory the
+hypervisor still backs changes the cost of fresh pages several-fold), so
+every measurement is repeated --rounds times, qmpd and the reference
+alternating, and the tables give the median with the range.
 
 --write-results replaces the "migration" section of bench/RESULTS.md.
 Nothing here asserts on timings.  Python 3 standard library only.
@@ -29,6 +38,8 @@ Nothing here asserts on timings.  Python 3 standard library only.
 import argparse
 import base64
 import datetime
+import mmap
+import statistics
 import json
 import os
 import shutil
@@ -144,7 +155,7 @@ def wait_completed(peer, timeout=120.0):
         if status in ('failed', 'cancelled'):
             raise RuntimeError('migration %s: %s' %
                                (status, info.get('error-desc')))
-        time.sleep(0.002)
+        time.sleep(0.05)
     raise RuntimeError('migration did not complete')
 
 
@@ -201,6 +212,27 @@ def socket_ceiling(total=2 * GIB, piece=4 * MIB):
     return got / elapsed / 1e9
 
 
+def fresh_memory_rate(total=2 * GIB, piece=4 * MIB):
+    """GB/s of writing @total bytes once into a new anonymous mapping."""
+    data = os.urandom(piece)
+    mem = mmap.mmap(-1, total, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+    try:
+        start = time.perf_counter()
+        for off in range(0, total, piece):
+            mem[off:off + piece] = data
+        return total / (time.perf_counter() - start) / 1e9
+    finally:
+        mem.close()
+
+
+def median_range(values, fmt):
+    """'median (min-max)' of @values, each formatted with @fmt."""
+    med = statistics.median(values)
+    if len(values) == 1:
+        return fmt % med
+    return '%s (%s-%s)' % (fmt % med, fmt % min(values), fmt % max(values))
+
+
 def version_of(binary):
     try:
         out = subprocess.run([binary, '-version'], capture_output=True,
@@ -210,8 +242,10 @@ def version_of(binary):
         return '?'
 
 
-def section_text(args, res, ceiling):
+def section_text(args, res, ceilings, fresh):
+    """@res[tag][scenario] is a list of runs (dicts from migrate_once)."""
     mine, ref = res['qmpd'], res.get('qemu')
+    ceiling = statistics.median(ceilings)
     lines = [SECTION, '',
              'Written by `bench/migration_bench.py --write-results`.  '
              'RAM migration over a',
@@ -219,36 +253,49 @@ def section_text(args, res, ceiling):
              'the script\'s',
              'docstring for the method.  Throughput is ram.transferred / '
              'total-time',
-             '(GB = 1e9 bytes); downtime is query-migrate\'s (ms).', '',
+             '(GB = 1e9 bytes); downtime is query-migrate\'s (ms).  Each '
+             'cell is the',
+             'median of %d rounds (qmpd and the reference alternating), '
+             'with the range.' % args.rounds, '',
              '- date: %s' % datetime.datetime.utcnow().strftime(
                  '%Y-%m-%d %H:%M UTC'),
              '- machine: %d CPUs' % os.cpu_count(),
              '- qmpd: `%s`' % args.qmpd,
              '- reference: `%s` (%s)' % (args.reference,
                                          version_of(args.reference)),
-             '- unix socket ceiling (same run): %.2f GB/s' % ceiling, '',
+             '- unix socket ceiling (same run): %s GB/s' %
+             median_range(ceilings, '%.2f'),
+             '- fresh-memory write rate (same run, one thread): %s GB/s' %
+             median_range(fresh, '%.2f'), '',
              '| guest | metric | qmpd | qemu | ratio | target |',
              '| --- | --- | ---: | ---: | ---: | ---: |']
+
+    def col(runs, key, fmt):
+        return median_range([r[key] for r in runs], fmt) if runs else '-'
+
+    def med(runs, key):
+        return statistics.median(r[key] for r in runs)
+
     for name, _, _ in SCENARIOS:
         m = mine[name]
         r = ref[name] if ref else None
-        lines.append('| %s | throughput GB/s | %.2f | %s | %s | %s |' % (
-            name, m['gbps'], '%.2f' % r['gbps'] if r else '-',
-            '%.2fx' % (m['gbps'] / r['gbps']) if r else '-',
+        lines.append('| %s | throughput GB/s | %s | %s | %s | %s |' % (
+            name, col(m, 'gbps', '%.2f'), col(r, 'gbps', '%.2f'),
+            '%.2fx' % (med(m, 'gbps') / med(r, 'gbps')) if r else '-',
             '>= 3x' if name == 'random' else '-'))
         lines.append('| %s | share of socket ceiling | %.0f%% | %s | - | %s '
-                     '|' % (name, 100 * m['gbps'] / ceiling,
-                            '%.0f%%' % (100 * r['gbps'] / ceiling)
+                     '|' % (name, 100 * med(m, 'gbps') / ceiling,
+                            '%.0f%%' % (100 * med(r, 'gbps') / ceiling)
                             if r else '-',
                             '>= 75%' if name == 'random' else '-'))
-        lines.append('| %s | total-time ms | %d | %s | - | - |' % (
-            name, m['total_ms'], r['total_ms'] if r else '-'))
-        lines.append('| %s | downtime ms | %d | %s | - | %s |' % (
-            name, m['downtime_ms'], r['downtime_ms'] if r else '-',
+        lines.append('| %s | total-time ms | %s | %s | - | - |' % (
+            name, col(m, 'total_ms', '%d'), col(r, 'total_ms', '%d')))
+        lines.append('| %s | downtime ms | %s | %s | - | %s |' % (
+            name, col(m, 'downtime_ms', '%d'), col(r, 'downtime_ms', '%d'),
             '<= qemu' if name == 'zero' else '-'))
         lines.append('| %s | transferred MB | %.1f | %s | - | - |' % (
-            name, m['transferred'] / 1e6,
-            '%.1f' % (r['transferred'] / 1e6) if r else '-'))
+            name, med(m, 'transferred') / 1e6,
+            '%.1f' % (med(r, 'transferred') / 1e6) if r else '-'))
     return '\n'.join(lines) + '\n' + NOTES
 
 
@@ -261,24 +308,33 @@ def main():
         'qemu-system-x86_64') or '/usr/bin/qemu-system-x86_64')
     ap.add_argument('--no-reference', action='store_true')
     ap.add_argument('--write-results', action='store_true')
+    ap.add_argument('--rounds', type=int, default=3)
     args = ap.parse_args()
 
     chunks = random_chunks()
-    ceiling = socket_ceiling()
-    res = {}
+    ceilings, fresh = [], []
     binaries = [('qmpd', args.qmpd)]
     if not args.no_reference:
         binaries.append(('qemu', args.reference))
+    res = {tag: {name: [] for name, _, _ in SCENARIOS}
+           for tag, _ in binaries}
     with tempfile.TemporaryDirectory(prefix='migbench-') as tmpdir:
-        for tag, binary in binaries:
-            res[tag] = {}
-            for name, mem, fill in SCENARIOS:
-                res[tag][name] = migrate_once(binary, tmpdir, tag + name,
-                                              mem, fill, chunks)
-                print('%-5s %-6s %s' % (tag, name, res[tag][name]),
-                      flush=True)
-    print('socket ceiling %.2f GB/s' % ceiling)
-    text = section_text(args, res, ceiling)
+        for rnd in range(args.rounds):
+            ceilings.append(socket_ceiling())
+            fresh.append(fresh_memory_rate())
+            print('round %d: socket ceiling %.2f GB/s, fresh memory %.2f '
+                  'GB/s' % (rnd, ceilings[-1], fresh[-1]), flush=True)
+            # Alternate which binary goes first, so neither always
+            # inherits the memory the other just freed.
+            order = binaries if rnd % 2 == 0 else binaries[::-1]
+            for tag, binary in order:
+                for name, mem, fill in SCENARIOS:
+                    run = migrate_once(binary, tmpdir,
+                                       '%s%s%d' % (tag, name, rnd), mem,
+                                       fill, chunks)
+                    res[tag][name].append(run)
+                    print('%-5s %-6s %s' % (tag, name, run), flush=True)
+    text = section_text(args, res, ceilings, fresh)
     print(text)
     if args.write_results:
         results.replace_section(os.path.join(here, 'RESULTS.md'), SECTION,

@@ -25,6 +25,15 @@ void mig_channel_free(MigChannel *ch);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MigChannel, mig_channel_free)
 
 /**
+ * mig_channel_unsent_bytes:
+ * Returns: bytes written into a socket channel that the peer has not
+ * taken yet (the kernel's SIOCOUTQ; for unix sockets it counts buffer
+ * overhead too), or 0 for channels that are not sockets or when the
+ * kernel cannot tell.
+ */
+gsize mig_channel_unsent_bytes(const MigChannel *ch);
+
+/**
  * MigChannelReadyFunc:
  * @ch: (transfer full) (nullable): the channel, NULL on failure
  * @err: (transfer none) (nullable): why it failed

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 #include <gio/gunixinputstream.h>
 #include <gio/gunixoutputstream.h>
 #include <gio/gunixsocketaddress.h>
+#include <linux/sockios.h>
 
 #include "channel-internal.h"
 #include "migration/migration-address.h"
@@ -51,6 +53,22 @@ void mig_channel_free(MigChannel *ch)
         g_clear_object(&ch->proc);
     }
     g_free(ch);
+}
+
+gsize mig_channel_unsent_bytes(const MigChannel *ch)
+{
+    int queued = 0;
+
+    if (ch->io == NULL || !G_IS_SOCKET_CONNECTION(ch->io)) {
+        return 0;
+    }
+    if (ioctl(g_socket_get_fd(
+                  g_socket_connection_get_socket(G_SOCKET_CONNECTION(ch->io))),
+              SIOCOUTQ, &queued) < 0 ||
+        queued < 0) {
+        return 0;
+    }
+    return (gsize)queued;
 }
 
 static MigChannel *channel_from_io(GIOStream *io)

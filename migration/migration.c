@@ -34,6 +34,8 @@
 #define OUT_BATCH_PAGES 256u
 /* max-bandwidth is enforced per window of this length. */
 #define RATE_WINDOW_US 50000
+/* Longest wait, guest running, for the peer to take the queued stream. */
+#define DRAIN_MAX_US 200000
 
 typedef struct OutgoingState {
     MigrationStatus status;
@@ -46,6 +48,8 @@ typedef struct OutgoingState {
     bool stopped;
     bool has_rp;
     bool completing; /* the final part (END, devices, EOF) is queued */
+    bool converged;  /* stop once the peer took what is queued */
+    gint64 drain_deadline_us;
     guint8 rp_reply[8];
     gint64 start_ms, setup_ms, stop_ms, end_ms;
     gint64 setup_us, stop_us, end_us;
@@ -220,6 +224,7 @@ static void outgoing_exec_done_cb(GObject *source, GAsyncResult *res,
 }
 
 static void outgoing_iterate(void);
+static void outgoing_stop_when_drained(void);
 
 /* Everything was written: wait for the destination's verdict, if any. */
 static void outgoing_finish_stream(void)
@@ -266,6 +271,8 @@ static void outgoing_written_cb(GObject *source, GAsyncResult *res, gpointer p)
     }
     if (out.completing) {
         outgoing_finish_stream();
+    } else if (out.converged) {
+        outgoing_stop_when_drained();
     } else {
         outgoing_iterate();
     }
@@ -365,18 +372,25 @@ static double outgoing_bandwidth(void)
     return (double)mig_stream_bytes_out(out.stream) / (double)MAX(elapsed, 1);
 }
 
+/* Whether what is dirty can be sent within downtime-limit. */
+static bool outgoing_fits_downtime(void)
+{
+    double limit_us =
+        (double)migration_parameters_get()->downtime_limit * 1000.0;
+
+    return (double)ram_save_remaining(out.ram) <=
+           outgoing_bandwidth() * limit_us;
+}
+
 /* A pass ended: converged when what is dirty fits the downtime limit. */
 static bool outgoing_converged(void)
 {
-    const MigrationParameters *p = migration_parameters_get();
     const RamSaveStats *st = ram_save_stats(out.ram);
-    double limit_us = (double)p->downtime_limit * 1000.0;
 
     if (migration_capability_enabled(MIGRATION_CAPABILITY_EVENTS)) {
         qapi_event_send_migration_pass((int64_t)st->dirty_sync_count);
     }
-    return (double)ram_save_remaining(out.ram) <=
-           outgoing_bandwidth() * limit_us;
+    return outgoing_fits_downtime();
 }
 
 static gboolean outgoing_rate_cb(gpointer p)
@@ -384,6 +398,40 @@ static gboolean outgoing_rate_cb(gpointer p)
     out.rate_source = 0;
     outgoing_iterate();
     return G_SOURCE_REMOVE;
+}
+
+static gboolean outgoing_drain_cb(gpointer p)
+{
+    out.rate_source = 0;
+    outgoing_stop_when_drained();
+    return G_SOURCE_REMOVE;
+}
+
+/*
+ * Converged, and the pass is written.  The socket may still hold a
+ * backlog the destination has yet to load; stopping now would add that
+ * to the downtime, so the guest keeps running until the peer has taken
+ * it (bounded by DRAIN_MAX_US).  Then the convergence is checked again
+ * with what was dirtied meanwhile.
+ */
+static void outgoing_stop_when_drained(void)
+{
+    if (out.status == MIGRATION_STATUS_CANCELLING) {
+        outgoing_fail("cancelled");
+        return;
+    }
+    if (mig_channel_unsent_bytes(out.ch) > 0 &&
+        g_get_monotonic_time() < out.drain_deadline_us) {
+        out.rate_source = g_timeout_add(1, outgoing_drain_cb, NULL);
+        return;
+    }
+    out.converged = false;
+    if (!outgoing_fits_downtime()) {
+        outgoing_iterate();
+        return;
+    }
+    outgoing_stop_and_copy();
+    outgoing_send();
 }
 
 /* Rate limit: Returns: bytes allowed now; 0 means wait (timer armed). */
@@ -430,11 +478,10 @@ static void outgoing_iterate(void)
                               RAM_SECTION_NAME, 0);
     if (ram_save_iterate(out.ram, out.stream, budget, OUT_BATCH_PAGES) &&
         outgoing_converged()) {
-        savevm_put_section_footer(out.stream, RAM_SECTION_NAME, 0);
-        outgoing_stop_and_copy();
-    } else {
-        savevm_put_section_footer(out.stream, RAM_SECTION_NAME, 0);
+        out.converged = true;
+        out.drain_deadline_us = g_get_monotonic_time() + DRAIN_MAX_US;
     }
+    savevm_put_section_footer(out.stream, RAM_SECTION_NAME, 0);
     out.window_bytes += mig_stream_output_pending(out.stream) - before;
     outgoing_send();
 }
@@ -455,6 +502,7 @@ bool migration_outgoing_start(const MigrationAddress *addr, GError **errp)
     out.setup_ms = out.stop_ms = out.end_ms = 0;
     out.setup_us = out.stop_us = out.end_us = 0;
     out.completing = false;
+    out.converged = false;
     out.window_us = 0;
     out.window_bytes = 0;
     memset(&out.ram_stats, 0, sizeof(out.ram_stats));

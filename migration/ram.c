@@ -11,12 +11,19 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "migration/ram-populate.h"
 #include "migration/ram.h"
 #include "migration/savevm.h"
 #include "util/error.h"
 
 #define PAGE_MASK ((uint64_t)RAM_PAGE_SIZE - 1)
 #define KNOWN_PAGE_KIND (RAM_SAVE_FLAG_ZERO | RAM_SAVE_FLAG_PAGE)
+/*
+ * Loading: the most the populator is kept ahead of the last page
+ * written, and the size of each request.
+ */
+#define POPULATE_AHEAD (64u << 20)
+#define POPULATE_REQUEST (8u << 20)
 
 static void mig_block_free(gpointer p)
 {
@@ -112,12 +119,6 @@ void ram_save_setup(RamSave *rs, MigStream *s)
         mig_stream_put_counted_string(s, b->idstr);
         mig_stream_put_be64(s, ram_block_get_size(b->rb));
         ram_block_set_all_dirty(b->rb);
-        /*
-         * The sweep reads every page; untouched ones then fault in the
-         * huge zero page once per 2 MiB instead of once per page.
-         */
-        madvise(ram_block_get_host(b->rb), (size_t)ram_block_get_size(b->rb),
-                MADV_HUGEPAGE);
     }
     mig_stream_put_be64(s, RAM_SAVE_FLAG_EOS);
     rs->cur_block = 0;
@@ -131,7 +132,8 @@ static bool save_page(RamSave *rs, MigStream *s, RamMigBlock *b, uint64_t page)
     const uint8_t *host =
         (const uint8_t *)ram_block_get_host(b->rb) + page * RAM_PAGE_SIZE;
     uint64_t hdr = page * RAM_PAGE_SIZE;
-    bool zero = page_is_zero(host);
+    /* Reading a never-written page would only fault in zeros. */
+    bool zero = !ram_block_was_written(b->rb, page) || page_is_zero(host);
 
     ram_block_clear_dirty(b->rb, page, 1);
     hdr |= zero ? RAM_SAVE_FLAG_ZERO : RAM_SAVE_FLAG_PAGE;
@@ -230,6 +232,7 @@ struct RamLoad {
     bool have_sizes;   /* the block list was received */
     RamMigBlock *last; /* the block CONTINUE refers to */
     GArray *ops;       /* reused, so no allocation per page */
+    RamPopulator *populator;
 };
 
 static RamBlocksFunc blocks_func;
@@ -240,6 +243,8 @@ RamLoad *ram_load_new(GPtrArray *blocks)
 
     rl->blocks = blocks != NULL ? g_ptr_array_ref(blocks) : NULL;
     rl->ops = g_array_new(FALSE, FALSE, sizeof(RamLoadOp));
+    /* One thread: a second one measured no faster on two CPUs. */
+    rl->populator = ram_populator_new(1);
     return rl;
 }
 
@@ -248,6 +253,8 @@ void ram_load_free(RamLoad *rl)
     if (rl == NULL) {
         return;
     }
+    /* First: the thread must be done with the blocks' memory. */
+    ram_populator_free(rl->populator);
     if (rl->blocks != NULL) {
         g_ptr_array_unref(rl->blocks);
     }
@@ -289,8 +296,11 @@ static bool load_sizes(RamLoad *rl, MigStream *s, uint64_t total)
         }
         total -= len;
         /*
-         * Transparent huge pages: far fewer faults while every page of
-         * the guest is written (QEMU asks for them too).  Only a hint.
+         * Transparent huge pages, as QEMU asks for: a fault per 2 MiB
+         * instead of per page.  Measured on the bench (8 alternating
+         * runs each, quiet 2-CPU machine), the median load rate was 1.21
+         * GB/s with them against 1.04 without; with other work running
+         * the order reversed (compaction), so this is a close call.
          */
         madvise(ram_block_get_host(b->rb), (size_t)len, MADV_HUGEPAGE);
     }
@@ -349,10 +359,38 @@ static bool load_page(RamLoad *rl, MigStream *s, uint64_t hdr,
 }
 
 /*
+ * Data pages arrive in ascending order within a pass, so the populator
+ * is kept ahead of the last one, like file readahead: the window grows
+ * with the stretch of data seen so far (half of it, from one request up
+ * to POPULATE_AHEAD), so a short stretch of data followed by zero pages
+ * populates little for nothing.  Zero pages never advance it (they are
+ * not written at all when the page was never written).
+ */
+static void populate_ahead(RamLoad *rl, RamMigBlock *b, uint64_t page)
+{
+    uint64_t off = page * RAM_PAGE_SIZE;
+    uint64_t size = ram_block_get_size(b->rb);
+    uint64_t window;
+
+    if (b->populate_end < off) {
+        /* A jump past the window (or a later pass): a new stretch. */
+        b->populate_end = off;
+        b->populate_stretch = off;
+    }
+    window = CLAMP((off - b->populate_stretch) / 2, (uint64_t)POPULATE_REQUEST,
+                   (uint64_t)POPULATE_AHEAD);
+    while (b->populate_end < MIN(off + window, size)) {
+        ram_populator_request(rl->populator, b->rb, b->populate_end,
+                              POPULATE_REQUEST);
+        b->populate_end += POPULATE_REQUEST;
+    }
+}
+
+/*
  * Pages are marked dirty when written here, as the RamBlock contract
- * asks.  So a clean page was never written since the block was created
- * zero-filled, and a zero page for it needs no write and not even a read:
- * touching untouched RAM would cost a page fault each.
+ * asks.  So a page never written still holds the zeros the block was
+ * created with, and a zero page for it needs no write and not even a
+ * read: touching untouched RAM would cost a page fault each.
  */
 static void apply_ops(RamLoad *rl)
 {
@@ -363,8 +401,9 @@ static void apply_ops(RamLoad *rl)
             (uint8_t *)ram_block_get_host(rb) + op->page * RAM_PAGE_SIZE;
 
         if (op->src != NULL) {
+            populate_ahead(rl, op->block, op->page);
             memcpy(dst, op->src, RAM_PAGE_SIZE);
-        } else if (op->fill == 0 && !ram_block_is_dirty(rb, op->page)) {
+        } else if (op->fill == 0 && !ram_block_was_written(rb, op->page)) {
             continue;
         } else {
             memset(dst, op->fill, RAM_PAGE_SIZE);

@@ -27,6 +27,7 @@ struct RamBlock {
     uint64_t npages;
     uint64_t *dirty; /* one bit per page */
     uint64_t dirty_count;
+    uint64_t *written; /* one bit per page, never cleared */
 };
 
 #define BITS_PER_WORD 64
@@ -106,6 +107,8 @@ RamBlock *ram_block_new(uint64_t size, bool shared, GError **errp)
     rb->npages = map_size / RAM_PAGE_SIZE;
     rb->dirty =
         g_new0(uint64_t, (rb->npages + BITS_PER_WORD - 1) / BITS_PER_WORD);
+    rb->written =
+        g_new0(uint64_t, (rb->npages + BITS_PER_WORD - 1) / BITS_PER_WORD);
     return rb;
 }
 
@@ -126,6 +129,7 @@ void ram_block_unref(RamBlock *rb)
         close(rb->fd);
     }
     g_free(rb->dirty);
+    g_free(rb->written);
     g_free(rb);
 }
 
@@ -164,17 +168,10 @@ static inline bool bit_test(const uint64_t *map, uint64_t bit)
     return (map[bit / BITS_PER_WORD] >> (bit % BITS_PER_WORD)) & 1;
 }
 
-void ram_block_set_dirty(RamBlock *rb, uint64_t offset, uint64_t len)
+/* Marks pages [@first, @last] dirty, and written when @written. */
+static void mark_pages(RamBlock *rb, uint64_t first, uint64_t last,
+                       bool written)
 {
-    uint64_t first, last;
-
-    g_return_if_fail(rb != NULL);
-    if (len == 0 || offset >= rb->map_size) {
-        return;
-    }
-    len = MIN(len, rb->map_size - offset);
-    first = offset / RAM_PAGE_SIZE;
-    last = (offset + len - 1) / RAM_PAGE_SIZE;
     for (uint64_t p = first; p <= last; p++) {
         uint64_t mask = G_GUINT64_CONSTANT(1) << (p % BITS_PER_WORD);
         uint64_t *word = &rb->dirty[p / BITS_PER_WORD];
@@ -183,13 +180,33 @@ void ram_block_set_dirty(RamBlock *rb, uint64_t offset, uint64_t len)
             *word |= mask;
             rb->dirty_count++;
         }
+        if (written) {
+            rb->written[p / BITS_PER_WORD] |= mask;
+        }
     }
+}
+
+void ram_block_set_dirty(RamBlock *rb, uint64_t offset, uint64_t len)
+{
+    g_return_if_fail(rb != NULL);
+    if (len == 0 || offset >= rb->map_size) {
+        return;
+    }
+    len = MIN(len, rb->map_size - offset);
+    mark_pages(rb, offset / RAM_PAGE_SIZE, (offset + len - 1) / RAM_PAGE_SIZE,
+               true);
 }
 
 void ram_block_set_all_dirty(RamBlock *rb)
 {
     g_return_if_fail(rb != NULL);
-    ram_block_set_dirty(rb, 0, rb->map_size);
+    mark_pages(rb, 0, rb->npages - 1, false);
+}
+
+bool ram_block_was_written(const RamBlock *rb, uint64_t page)
+{
+    g_return_val_if_fail(rb != NULL, false);
+    return page < rb->npages && bit_test(rb->written, page);
 }
 
 bool ram_block_is_dirty(const RamBlock *rb, uint64_t page)

@@ -45,6 +45,10 @@
 typedef struct RamMigBlock {
     char *idstr;  /* the name in the stream, e.g. "pc.ram" */
     RamBlock *rb; /* a reference */
+    /* Loading: the populator was asked up to here ... */
+    uint64_t populate_end;
+    /* ... for the stretch of data pages that began here. */
+    uint64_t populate_stretch;
 } RamMigBlock;
 
 /** ram_mig_blocks_new: Returns: (transfer full): an empty block list. */

@@ -16,7 +16,9 @@
  *   Every write that goes through an address space (guest accesses,
  *   qtest) sets the bits of the pages it touches; code writing through
  *   ram_block_get_host() directly must call ram_block_set_dirty() itself.
- *   Migration reads the bits and clears them as it sends pages.
+ *   Migration reads the bits and clears them as it sends pages.  A
+ *   second bitmap remembers which pages were ever written; it is never
+ *   cleared.
  */
 
 #include "prelude.h"
@@ -83,8 +85,20 @@ uint64_t ram_block_page_count(const RamBlock *rb);
  */
 void ram_block_set_dirty(RamBlock *rb, uint64_t offset, uint64_t len);
 
-/** ram_block_set_all_dirty: marks every page dirty (migration start). */
+/**
+ * ram_block_set_all_dirty:
+ * Marks every page dirty (migration start) without counting it as
+ * written.
+ */
 void ram_block_set_all_dirty(RamBlock *rb);
+
+/**
+ * ram_block_was_written:
+ * Returns: whether ram_block_set_dirty() ever covered page @page.  A page
+ * never written still holds the zeros the block was created with, so
+ * migration can send it as a zero page without reading it.
+ */
+bool ram_block_was_written(const RamBlock *rb, uint64_t page);
 
 /** ram_block_is_dirty: Returns: whether page @page is dirty. */
 bool ram_block_is_dirty(const RamBlock *rb, uint64_t page);
