@@ -121,6 +121,30 @@ static void test_ram_block_dirty(void)
     g_assert_false(ram_block_is_dirty(rb, 6));
 }
 
+/*
+ * "Written" is what set_dirty() ever covered: set_all_dirty() (migration
+ * start) and clearing dirty bits leave it alone.
+ */
+static void test_ram_block_written(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(RamBlock) rb = ram_block_new(4 * RAM_PAGE_SIZE, false, &err);
+
+    g_assert_no_error(err);
+    ram_block_set_all_dirty(rb);
+    for (uint64_t p = 0; p < 4; p++) {
+        g_assert_false(ram_block_was_written(rb, p));
+    }
+    ram_block_set_dirty(rb, 2 * RAM_PAGE_SIZE + 5, 1);
+    ram_block_clear_dirty(rb, 0, 4);
+    g_assert_cmpuint(ram_block_dirty_count(rb), ==, 0);
+    g_assert_false(ram_block_was_written(rb, 0));
+    g_assert_false(ram_block_was_written(rb, 1));
+    g_assert_true(ram_block_was_written(rb, 2));
+    g_assert_false(ram_block_was_written(rb, 3));
+    g_assert_false(ram_block_was_written(rb, 4)); /* past the end */
+}
+
 static void test_ram_block_shared(void)
 {
     g_autoptr(GError) err = NULL;
@@ -506,6 +530,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/system/ram-block/limits", test_ram_block_limits);
     g_test_add_func("/system/ram-block/dirty", test_ram_block_dirty);
+    g_test_add_func("/system/ram-block/written", test_ram_block_written);
     g_test_add_func("/system/ram-block/shared", test_ram_block_shared);
     g_test_add_func("/system/memory/ram-access", test_ram_access);
     g_test_add_func("/system/memory/unassigned", test_unassigned);
