@@ -25,21 +25,24 @@ void mig_channel_free(MigChannel *ch);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MigChannel, mig_channel_free)
 
 /**
- * mig_channel_unsent_bytes:
- * Returns: bytes written into a socket channel that the peer has not
- * taken yet (the kernel's SIOCOUTQ; for unix sockets it counts buffer
- * overhead too), or 0 for channels that are not sockets or when the
- * kernel cannot tell.
- */
-gsize mig_channel_unsent_bytes(const MigChannel *ch);
-
-/**
  * MigChannelReadyFunc:
  * @ch: (transfer full) (nullable): the channel, NULL on failure
  * @err: (transfer none) (nullable): why it failed
  */
 typedef void (*MigChannelReadyFunc)(MigChannel *ch, const GError *err,
                                     gpointer opaque);
+
+/**
+ * mig_socket_tune_outgoing:
+ * @sock: (transfer none): a connected socket the source will write the
+ *     stream into
+ *
+ * Gives a unix socket a send buffer deep enough for sending and loading
+ * to overlap (4 MiB, capped by the kernel at net.core.wmem_max; a larger
+ * one is kept); other sockets are left to the kernel.  mig_channel_connect()
+ * and outgoing fd channels call it.
+ */
+void mig_socket_tune_outgoing(GSocket *sock);
 
 /**
  * mig_channel_connect:

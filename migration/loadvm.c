@@ -36,6 +36,8 @@ struct LoadVM {
     char *footer_idstr;
     bool any_section;
     bool return_path;
+    LoadVMPingFunc ping_fn;
+    gpointer ping_opaque;
 };
 
 static void loaded_section_free(gpointer p)
@@ -66,6 +68,12 @@ void loadvm_free(LoadVM *lv)
     g_free(lv->footer_idstr);
     g_hash_table_unref(lv->sections);
     g_free(lv);
+}
+
+void loadvm_set_ping_handler(LoadVM *lv, LoadVMPingFunc fn, gpointer opaque)
+{
+    lv->ping_fn = fn;
+    lv->ping_opaque = opaque;
 }
 
 bool loadvm_return_path_requested(const LoadVM *lv)
@@ -161,12 +169,13 @@ static bool load_header(LoadVM *lv, MigStream *s)
 static bool load_command(LoadVM *lv, MigStream *s)
 {
     uint16_t cmd, len;
+    const uint8_t *data;
 
     mig_stream_get_u8(s);
     cmd = mig_stream_get_be16(s);
     len = mig_stream_get_be16(s);
-    if (mig_stream_get_view(s, len, MIGRATION_MAX_COMMAND_LEN, "command") ==
-        NULL) {
+    data = mig_stream_get_view(s, len, MIGRATION_MAX_COMMAND_LEN, "command");
+    if (data == NULL) {
         return false;
     }
     switch (cmd) {
@@ -174,6 +183,17 @@ static bool load_command(LoadVM *lv, MigStream *s)
         lv->return_path = true;
         return true;
     case MIG_CMD_PING:
+        if (len != 4) {
+            mig_stream_set_error(s, "ping: payload of %u bytes, expected 4",
+                                 len);
+            return false;
+        }
+        /* The unit is complete here, so this runs once per PING. */
+        if (lv->return_path && lv->ping_fn != NULL) {
+            lv->ping_fn((uint32_t)data[0] << 24 | (uint32_t)data[1] << 16 |
+                            (uint32_t)data[2] << 8 | data[3],
+                        lv->ping_opaque);
+        }
         return true;
     default:
         mig_stream_set_error(s, "unsupported migration command %u", cmd);

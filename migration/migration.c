@@ -34,8 +34,6 @@
 #define OUT_BATCH_PAGES 256u
 /* max-bandwidth is enforced per window of this length. */
 #define RATE_WINDOW_US 50000
-/* Longest wait, guest running, for the peer to take the queued stream. */
-#define DRAIN_MAX_US 200000
 
 typedef struct OutgoingState {
     MigrationStatus status;
@@ -47,9 +45,9 @@ typedef struct OutgoingState {
     RunState prior_state;
     bool stopped;
     bool has_rp;
-    bool completing; /* the final part (END, devices, EOF) is queued */
-    bool converged;  /* stop once the peer took what is queued */
-    gint64 drain_deadline_us;
+    bool completing;  /* the final part (END, devices, EOF) is queued */
+    bool converged;   /* stop once the peer loaded what is queued */
+    uint32_t ping_id; /* of the last PING sent */
     guint8 rp_reply[8];
     gint64 start_ms, setup_ms, stop_ms, end_ms;
     gint64 setup_us, stop_us, end_us;
@@ -182,29 +180,56 @@ static void outgoing_complete(void)
     outgoing_release();
 }
 
-static void outgoing_rp_cb(GObject *source, GAsyncResult *res, gpointer p)
+/*
+ * Finishes reading one return-path message into out.rp_reply: SHUT and
+ * PONG are both a u16 type, a u16 length of 4 and a u32.
+ *
+ * Returns: false when the migration failed (or was cancelled) instead.
+ */
+static bool outgoing_reply_finish(GObject *source, GAsyncResult *res)
 {
     g_autoptr(GError) err = NULL;
     gsize got = 0;
-    const guint8 *r = out.rp_reply;
 
     if (!g_input_stream_read_all_finish(G_INPUT_STREAM(source), res, &got,
                                         &err)) {
         outgoing_fail("failed to read the destination's reply: %s",
                       err->message);
-        return;
+        return false;
     }
     if (out.status == MIGRATION_STATUS_CANCELLING) {
         outgoing_fail("cancelled");
-        return;
+        return false;
     }
     if (got < sizeof(out.rp_reply)) {
         outgoing_fail("the destination closed the connection before "
                       "acknowledging the migration");
+        return false;
+    }
+    return true;
+}
+
+static unsigned reply_type(void)
+{
+    return (unsigned)out.rp_reply[0] << 8 | out.rp_reply[1];
+}
+
+/* The u32 after a message header of type @type and length 4. */
+static bool reply_is(unsigned type, uint32_t value)
+{
+    const guint8 *r = out.rp_reply;
+
+    return reply_type() == type && (r[2] << 8 | r[3]) == 4 &&
+           ((uint32_t)r[4] << 24 | (uint32_t)r[5] << 16 | (uint32_t)r[6] << 8 |
+            r[7]) == value;
+}
+
+static void outgoing_shut_cb(GObject *source, GAsyncResult *res, gpointer p)
+{
+    if (!outgoing_reply_finish(source, res)) {
         return;
     }
-    if ((r[0] << 8 | r[1]) != MIG_RP_MSG_SHUT || (r[2] << 8 | r[3]) != 4 ||
-        (r[4] | r[5] | r[6] | r[7]) != 0) {
+    if (!reply_is(MIG_RP_MSG_SHUT, 0)) {
         outgoing_fail("the destination failed to load the migration stream");
         return;
     }
@@ -224,7 +249,7 @@ static void outgoing_exec_done_cb(GObject *source, GAsyncResult *res,
 }
 
 static void outgoing_iterate(void);
-static void outgoing_stop_when_drained(void);
+static void outgoing_await_peer(void);
 
 /* Everything was written: wait for the destination's verdict, if any. */
 static void outgoing_finish_stream(void)
@@ -248,7 +273,7 @@ static void outgoing_finish_stream(void)
     }
     g_input_stream_read_all_async(out.ch->in, out.rp_reply,
                                   sizeof(out.rp_reply), G_PRIORITY_DEFAULT,
-                                  out.cancel, outgoing_rp_cb, NULL);
+                                  out.cancel, outgoing_shut_cb, NULL);
 }
 
 static void outgoing_written_cb(GObject *source, GAsyncResult *res, gpointer p)
@@ -272,7 +297,7 @@ static void outgoing_written_cb(GObject *source, GAsyncResult *res, gpointer p)
     if (out.completing) {
         outgoing_finish_stream();
     } else if (out.converged) {
-        outgoing_stop_when_drained();
+        outgoing_await_peer();
     } else {
         outgoing_iterate();
     }
@@ -400,29 +425,15 @@ static gboolean outgoing_rate_cb(gpointer p)
     return G_SOURCE_REMOVE;
 }
 
-static gboolean outgoing_drain_cb(gpointer p)
-{
-    out.rate_source = 0;
-    outgoing_stop_when_drained();
-    return G_SOURCE_REMOVE;
-}
-
 /*
- * Converged, and the pass is written.  The socket may still hold a
- * backlog the destination has yet to load; stopping now would add that
- * to the downtime, so the guest keeps running until the peer has taken
- * it (bounded by DRAIN_MAX_US).  Then the convergence is checked again
- * with what was dirtied meanwhile.
+ * The destination has loaded everything up to the converged pass (one-way
+ * channels cannot tell, and go on at once).  Stop now, unless what the
+ * guest dirtied meanwhile no longer fits the downtime limit.
  */
-static void outgoing_stop_when_drained(void)
+static void outgoing_peer_caught_up(void)
 {
     if (out.status == MIGRATION_STATUS_CANCELLING) {
         outgoing_fail("cancelled");
-        return;
-    }
-    if (mig_channel_unsent_bytes(out.ch) > 0 &&
-        g_get_monotonic_time() < out.drain_deadline_us) {
-        out.rate_source = g_timeout_add(1, outgoing_drain_cb, NULL);
         return;
     }
     out.converged = false;
@@ -432,6 +443,38 @@ static void outgoing_stop_when_drained(void)
     }
     outgoing_stop_and_copy();
     outgoing_send();
+}
+
+static void outgoing_pong_cb(GObject *source, GAsyncResult *res, gpointer p)
+{
+    if (!outgoing_reply_finish(source, res)) {
+        return;
+    }
+    if (reply_is(MIG_RP_MSG_PONG, out.ping_id)) {
+        outgoing_peer_caught_up();
+    } else if (reply_type() == MIG_RP_MSG_SHUT) {
+        outgoing_fail("the destination failed to load the migration stream");
+    } else {
+        outgoing_fail("unexpected message %u on the return path", reply_type());
+    }
+}
+
+/*
+ * Converged, and the pass is written, with a PING after it.  Whatever the
+ * destination has yet to load when the guest stops is downtime, so the
+ * guest keeps running until the PONG says the destination loaded all of
+ * it.  (Waiting for the socket to empty was not enough: the destination
+ * may still be loading what it read last.)
+ */
+static void outgoing_await_peer(void)
+{
+    if (!out.has_rp) {
+        outgoing_peer_caught_up();
+        return;
+    }
+    g_input_stream_read_all_async(out.ch->in, out.rp_reply,
+                                  sizeof(out.rp_reply), G_PRIORITY_DEFAULT,
+                                  out.cancel, outgoing_pong_cb, NULL);
 }
 
 /* Rate limit: Returns: bytes allowed now; 0 means wait (timer armed). */
@@ -479,9 +522,18 @@ static void outgoing_iterate(void)
     if (ram_save_iterate(out.ram, out.stream, budget, OUT_BATCH_PAGES) &&
         outgoing_converged()) {
         out.converged = true;
-        out.drain_deadline_us = g_get_monotonic_time() + DRAIN_MAX_US;
     }
     savevm_put_section_footer(out.stream, RAM_SECTION_NAME, 0);
+    if (out.converged && out.has_rp) {
+        guint8 ping[4];
+
+        out.ping_id++;
+        ping[0] = (guint8)(out.ping_id >> 24);
+        ping[1] = (guint8)(out.ping_id >> 16);
+        ping[2] = (guint8)(out.ping_id >> 8);
+        ping[3] = (guint8)out.ping_id;
+        savevm_put_command(out.stream, MIG_CMD_PING, ping, sizeof(ping));
+    }
     out.window_bytes += mig_stream_output_pending(out.stream) - before;
     outgoing_send();
 }
@@ -656,6 +708,32 @@ static void incoming_read_cb(GObject *source, GAsyncResult *res, gpointer p)
     incoming_read_more();
 }
 
+/*
+ * The source pings once a pass has converged and keeps the guest running
+ * until the PONG: everything before the PING is loaded by now.  The
+ * return path carries nothing else until the final SHUT, so this short
+ * write does not block.  A failure is left to the read side, which sees
+ * the same vanished source.
+ */
+static void incoming_answer_ping(uint32_t value, gpointer opaque)
+{
+    const guint8 msg[8] = {
+        0,
+        MIG_RP_MSG_PONG,
+        0,
+        4,
+        (guint8)(value >> 24),
+        (guint8)(value >> 16),
+        (guint8)(value >> 8),
+        (guint8)value,
+    };
+
+    if (in.ch != NULL && in.ch->io != NULL) {
+        g_output_stream_write_all(in.ch->out, msg, sizeof(msg), NULL, NULL,
+                                  NULL);
+    }
+}
+
 static void incoming_connected_cb(MigChannel *ch, const GError *err,
                                   gpointer opaque)
 {
@@ -669,6 +747,7 @@ static void incoming_connected_cb(MigChannel *ch, const GError *err,
     in.ch = ch;
     in.stream = mig_stream_new();
     in.lv = loadvm_new(mt != NULL ? mt->name : NULL);
+    loadvm_set_ping_handler(in.lv, incoming_answer_ping, NULL);
     global_state_reset();
     ram_migration_load_reset();
     set_status(&in.status, MIGRATION_STATUS_ACTIVE);

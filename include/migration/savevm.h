@@ -48,6 +48,7 @@
 
 /* Return-path message: u16 type, u16 length, data. */
 #define MIG_RP_MSG_SHUT 1
+#define MIG_RP_MSG_PONG 2
 
 /* Limits on sizes read from a peer (each has a test). */
 #define MIGRATION_MAX_MACHINE_NAME 256u
@@ -180,6 +181,25 @@ LoadVMStatus loadvm_step(LoadVM *lv, MigStream *s);
 
 /** loadvm_return_path_requested: Returns: the source opened a return path. */
 bool loadvm_return_path_requested(const LoadVM *lv);
+
+/**
+ * LoadVMPingFunc:
+ * @value: the PING's payload, to be echoed in a PONG
+ *
+ * Called when the loader reaches a PING command, that is once every unit
+ * before it has been loaded.
+ */
+typedef void (*LoadVMPingFunc)(uint32_t value, gpointer opaque);
+
+/**
+ * loadvm_set_ping_handler:
+ *
+ * Sets who answers PING commands that arrive after the source opened a
+ * return path (PINGs before that, or with no handler, are consumed and
+ * ignored, as QEMU does without a return path).  A PING's payload must
+ * be a big-endian u32: "ping: payload of N bytes, expected 4" otherwise.
+ */
+void loadvm_set_ping_handler(LoadVM *lv, LoadVMPingFunc fn, gpointer opaque);
 
 /**
  * loadvm_machine_class:

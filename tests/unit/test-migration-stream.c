@@ -666,6 +666,69 @@ static void test_register_duplicate(void)
     savevm_unregister_all();
 }
 
+static void record_ping(uint32_t value, gpointer opaque)
+{
+    g_array_append_val((GArray *)opaque, value);
+}
+
+/*
+ * PINGs reach the handler once each, in order, only after the return path
+ * was opened, however the stream is cut into pieces.
+ */
+static void test_framing_ping(void)
+{
+    static const uint8_t early[4] = {0, 0, 0, 7};
+    static const uint8_t first[4] = {1, 2, 3, 4};
+    static const uint8_t second[4] = {0xff, 0, 0, 0x2a};
+    g_autoptr(MigStream) w = mig_stream_new();
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(LoadVM) lv = loadvm_new("pc-i440fx-7.2");
+    g_autoptr(MigStream) r = mig_stream_new();
+    g_autoptr(GArray) seen = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    const uint8_t *data;
+    gsize len;
+
+    savevm_put_header(w, "pc-i440fx-7.2");
+    savevm_put_command(w, MIG_CMD_PING, early, sizeof(early));
+    savevm_put_command(w, MIG_CMD_OPEN_RETURN_PATH, NULL, 0);
+    savevm_put_command(w, MIG_CMD_PING, first, sizeof(first));
+    savevm_put_command(w, MIG_CMD_PING, second, sizeof(second));
+    bytes = mig_stream_take_output(w);
+    data = g_bytes_get_data(bytes, &len);
+    loadvm_set_ping_handler(lv, record_ping, seen);
+    for (gsize off = 0; off < len; off += 3) {
+        mig_stream_feed(r, data + off, MIN(3, len - off));
+        g_assert_cmpint(loadvm_step(lv, r), ==, LOADVM_MORE);
+    }
+    g_assert_cmpuint(seen->len, ==, 2);
+    g_assert_cmphex(g_array_index(seen, uint32_t, 0), ==, 0x01020304);
+    g_assert_cmphex(g_array_index(seen, uint32_t, 1), ==, 0xff00002a);
+}
+
+static void test_framing_ping_bad_length(void)
+{
+    static const uint8_t two[2] = {0, 1};
+    g_autoptr(MigStream) w = mig_stream_new();
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(LoadVM) lv = loadvm_new("pc-i440fx-7.2");
+    g_autoptr(MigStream) r = mig_stream_new();
+    g_autoptr(GArray) seen = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    gsize len;
+    const uint8_t *data;
+
+    savevm_put_header(w, "pc-i440fx-7.2");
+    savevm_put_command(w, MIG_CMD_OPEN_RETURN_PATH, NULL, 0);
+    savevm_put_command(w, MIG_CMD_PING, two, sizeof(two));
+    bytes = mig_stream_take_output(w);
+    data = g_bytes_get_data(bytes, &len);
+    loadvm_set_ping_handler(lv, record_ping, seen);
+    mig_stream_feed(r, data, len);
+    g_assert_cmpint(loadvm_step(lv, r), ==, LOADVM_ERROR);
+    g_assert_cmpstr(mig_stream_get_error(r)->message, ==,
+                    "ping: payload of 2 bytes, expected 4");
+    g_assert_cmpuint(seen->len, ==, 0);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -686,6 +749,9 @@ int main(int argc, char **argv)
     g_test_add_func("/migration/vmstate/describe", test_vmstate_describe);
     g_test_add_func("/migration/framing/layout", test_framing_layout);
     g_test_add_func("/migration/framing/round-trip", test_framing_round_trip);
+    g_test_add_func("/migration/framing/ping", test_framing_ping);
+    g_test_add_func("/migration/framing/ping-bad-length",
+                    test_framing_ping_bad_length);
     g_test_add_func("/migration/framing/errors", test_framing_errors);
     g_test_add_func("/migration/framing/first-section",
                     test_framing_first_section);
