@@ -83,17 +83,18 @@ void assert_run_state(QTestState *s, const char *want)
 QTestState *start_source(const char *extra)
 {
     g_autofree char *args = g_strdup_printf("-preconfig %s", extra);
-    QTestState *s = qtest_init(args);
+    QTestState *s = start_qtest(args);
 
     qtest_qmp_assert_success(s, "{\"execute\": \"machine-set\", \"arguments\": "
                                 "{\"type\": \"pc\", " SOURCE_CONFIG "}}");
     qtest_qmp_assert_success(s, "{\"execute\": \"x-exit-preconfig\"}");
+    write_pattern(s);
     return s;
 }
 
 QTestState *start_dest(void)
 {
-    return qtest_init("-incoming defer");
+    return start_qtest("-incoming defer");
 }
 
 void incoming(QTestState *dst, const char *uri)
@@ -209,4 +210,108 @@ JsonObject *ram_stats(QTestState *s)
 
     g_assert_true(json_object_has_member(o, "ram"));
     return json_object_ref(json_object_get_object_member(o, "ram"));
+}
+
+/* ---- what the guest sees ---- */
+
+/*
+ * Reads fw_cfg item @key with one DMA transfer, as firmware does: a
+ * descriptor {be32 control, be32 length, be64 address} in guest RAM, its
+ * address written big-endian to ports 0x514 (high) and 0x518 (low).
+ */
+#define FW_DMA_DESC 0x1000
+#define FW_DMA_BUF 0x10000
+
+GBytes *fw_cfg_read(QTestState *s, uint16_t key, gsize len)
+{
+    guint8 *buf = g_malloc(len ? len : 1);
+    /* select + read */
+    uint32_t control = GUINT32_TO_BE((uint32_t)key << 16 | 0x08 | 0x02);
+    uint32_t length = GUINT32_TO_BE((uint32_t)len);
+    uint64_t address = GUINT64_TO_BE(FW_DMA_BUF);
+    guint8 desc[16];
+
+    g_assert_cmpuint(len, <=, RAM_SIZE - FW_DMA_BUF);
+    memcpy(desc, &control, 4);
+    memcpy(desc + 4, &length, 4);
+    memcpy(desc + 8, &address, 8);
+    qtest_memwrite(s, FW_DMA_DESC, desc, sizeof(desc));
+    qtest_outl(s, 0x514, 0);
+    qtest_outl(s, 0x518, GUINT32_SWAP_LE_BE(FW_DMA_DESC));
+    /* The device writes the control word back as 0 on success. */
+    qtest_memread(s, FW_DMA_DESC, &control, 4);
+    g_assert_cmpuint(control, ==, 0);
+    if (len > 0) {
+        qtest_memread(s, FW_DMA_BUF, buf, len);
+    }
+    return g_bytes_new_take(buf, len);
+}
+
+/*
+ * Every fw_cfg file (directory key 0x19: be32 count, then 64-byte entries
+ * of be32 size, be16 key, be16 reserved, name[56]) as name -> bytes.
+ */
+GHashTable *fw_cfg_files(QTestState *s)
+{
+    GHashTable *files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify)g_bytes_unref);
+    g_autoptr(GBytes) head = fw_cfg_read(s, 0x19, 4);
+    const guint8 *h = g_bytes_get_data(head, NULL);
+    guint32 count = (guint32)h[0] << 24 | h[1] << 16 | h[2] << 8 | h[3];
+    g_autoptr(GBytes) dir = fw_cfg_read(s, 0x19, 4 + 64 * count);
+    const guint8 *d = (const guint8 *)g_bytes_get_data(dir, NULL) + 4;
+
+    g_assert_cmpuint(count, >, 0);
+    for (guint32 i = 0; i < count; i++, d += 64) {
+        guint32 size = (guint32)d[0] << 24 | d[1] << 16 | d[2] << 8 | d[3];
+        guint16 key = (guint16)(d[4] << 8 | d[5]);
+
+        g_hash_table_insert(files, g_strndup((const char *)d + 8, 56),
+                            fw_cfg_read(s, key, size));
+    }
+    return files;
+}
+
+static guint8 cmos_read(QTestState *s, guint8 index)
+{
+    qtest_outb(s, 0x70, index);
+    return qtest_inb(s, 0x71);
+}
+
+/*
+ * RAM before fw_cfg: a DMA read writes its descriptor and data into
+ * guest RAM.  Of the RTC, the date and hour (the source's clock starts at
+ * a fixed base a few seconds earlier, so they cannot tick over during a
+ * test) and all of NVRAM; seconds and minutes may differ by a tick.
+ */
+void assert_same_guest(QTestState *src, QTestState *dst)
+{
+    static const guint8 rtc_regs[] = {0x04, 0x07, 0x08, 0x09};
+    g_autofree char *src_hash = ram_hash(src);
+    g_autofree char *dst_hash = ram_hash(dst);
+    g_autoptr(GHashTable) src_files = NULL;
+    g_autoptr(GHashTable) dst_files = NULL;
+    GHashTableIter iter;
+    gpointer name, bytes;
+
+    g_assert_cmpstr(src_hash, ==, dst_hash);
+    for (guint i = 0; i < G_N_ELEMENTS(rtc_regs); i++) {
+        g_assert_cmphex(cmos_read(src, rtc_regs[i]), ==,
+                        cmos_read(dst, rtc_regs[i]));
+    }
+    for (guint8 index = 0x0e; index < 0x80; index++) {
+        g_assert_cmphex(cmos_read(src, index), ==, cmos_read(dst, index));
+    }
+    src_files = fw_cfg_files(src);
+    dst_files = fw_cfg_files(dst);
+    g_assert_cmpuint(g_hash_table_size(dst_files), ==,
+                     g_hash_table_size(src_files));
+    g_hash_table_iter_init(&iter, src_files);
+    while (g_hash_table_iter_next(&iter, &name, &bytes)) {
+        GBytes *mine = g_hash_table_lookup(dst_files, name);
+
+        g_test_message("fw_cfg file %s", (const char *)name);
+        g_assert_nonnull(mine);
+        g_assert_true(g_bytes_equal(mine, bytes));
+    }
 }

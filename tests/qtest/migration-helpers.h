@@ -11,8 +11,9 @@
  *   released with qtest_quit() (or g_autoptr).
  * - Every helper fails the running test (g_assert_*) when a command is
  *   refused or a state is not the expected one; none returns an error.
- * - The RAM helpers need the qtest channel (start_qtest()) and the RAM
- *   machine of start_ram_source() (RAM_CONFIG: RAM_SIZE bytes).
+ * - Every helper that starts qmpd opens the qtest channel, so RAM, ports
+ *   and fw_cfg can be compared on both ends; the RAM helpers need at
+ *   least RAM_SIZE bytes of guest RAM.
  */
 
 #include <glib.h>
@@ -36,9 +37,10 @@
  * start_source:
  * @extra: more qmpd arguments, split like a shell would ("" for none)
  *
- * Starts qmpd with -preconfig, configures a pc machine with one value of
- * every kind of member (structs, lists, files, UUID, RTC base) through
- * machine-set and leaves the configuration phase, so it runs.
+ * Starts qmpd with -preconfig and the qtest channel, configures a pc
+ * machine with one value of every kind of member (structs, lists, files,
+ * UUID, RTC base) through machine-set, leaves the configuration phase,
+ * so it runs, and writes the RAM pattern (write_pattern()).
  *
  * Returns: (transfer full): the source.
  */
@@ -47,7 +49,8 @@ QTestState *start_source(const char *extra);
 /**
  * start_dest:
  *
- * Returns: (transfer full): a qmpd started with "-incoming defer" only.
+ * Returns: (transfer full): a qmpd started with "-incoming defer" only
+ * (and the qtest channel).
  */
 QTestState *start_dest(void);
 
@@ -65,8 +68,8 @@ QTestState *start_qtest(const char *args);
 /**
  * start_ram_source:
  *
- * Like start_source(), with the qtest channel open and the small
- * RAM_CONFIG machine instead.
+ * Like start_source(), with the small RAM_CONFIG machine instead and no
+ * pattern written.
  *
  * Returns: (transfer full): the source.
  */
@@ -204,3 +207,38 @@ void write_pattern(QTestState *s);
  * RAM, as hex text.
  */
 char *ram_hash(QTestState *s);
+
+/* ---- what the guest sees ---- */
+
+/**
+ * fw_cfg_read:
+ * @s: a qmpd with the qtest channel and at least RAM_SIZE bytes of RAM
+ * @key: the fw_cfg item
+ * @len: bytes to read
+ *
+ * Reads @len bytes of item @key with one DMA transfer, as firmware does
+ * (through guest RAM at 0x1000 and 0x10000, which it overwrites).
+ *
+ * Returns: (transfer full): the bytes.
+ */
+GBytes *fw_cfg_read(QTestState *s, uint16_t key, gsize len);
+
+/**
+ * fw_cfg_files:
+ * @s: as for fw_cfg_read()
+ *
+ * Returns: (transfer full): every fw_cfg file, name -> GBytes.
+ */
+GHashTable *fw_cfg_files(QTestState *s);
+
+/**
+ * assert_same_guest:
+ * @src: the source after the migration, with the qtest channel
+ * @dst: the destination, likewise
+ *
+ * Asserts that a guest would see the same machine on both: the first
+ * RAM_SIZE bytes of RAM, the RTC date and hour, CMOS NVRAM and every
+ * fw_cfg file (SMBIOS, ACPI, e820, user items).  Overwrites the low
+ * guest RAM that fw_cfg_read() uses.
+ */
+void assert_same_guest(QTestState *src, QTestState *dst);

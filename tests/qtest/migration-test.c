@@ -34,6 +34,7 @@ static void test_unix(void)
     incoming(dst, uri);
     migrate(src, uri);
     assert_migrated(src, dst, "running");
+    assert_same_guest(src, dst);
     /* The destination saw setup, active and completed, in that order. */
     for (guint i = 0; i < 3; i++) {
         static const char *const want[] = {"setup", "active", "completed"};
@@ -56,6 +57,7 @@ static void test_paused_source(void)
     incoming(dst, uri);
     migrate(src, uri);
     assert_migrated(src, dst, "paused");
+    assert_same_guest(src, dst);
 }
 
 static void test_tcp_port0(void)
@@ -85,6 +87,7 @@ static void test_tcp_port0(void)
     uri = g_strdup_printf("tcp:127.0.0.1:%s", port);
     migrate(src, uri);
     assert_migrated(src, dst, "running");
+    assert_same_guest(src, dst);
 }
 
 /* Sends "getfd" with @fd attached on a fresh QMP connection to @path. */
@@ -159,7 +162,7 @@ static void test_fd(void)
         "-mon chardev=extra,mode=control",
         dst_mon);
     g_autoptr(QTestState) src = start_source(src_args);
-    g_autoptr(QTestState) dst = qtest_init(dst_args);
+    g_autoptr(QTestState) dst = start_qtest(dst_args);
     int pair[2];
 
     g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair),
@@ -171,6 +174,7 @@ static void test_fd(void)
     incoming(dst, "fd:mig");
     migrate(src, "fd:mig");
     assert_migrated(src, dst, "running");
+    assert_same_guest(src, dst);
     /* Taken by the migration: closefd no longer finds it. */
     qtest_qmp_assert_error(src, "GenericError",
                            "File descriptor named 'mig' not found",
@@ -197,6 +201,7 @@ static void test_file_offset(void)
     g_assert_cmpmem(data + 0x1000, 4, "QEVM", 4);
     incoming(dst, uri);
     assert_migrated(src, dst, "running");
+    assert_same_guest(src, dst);
 }
 
 static void test_exec(void)
@@ -213,6 +218,7 @@ static void test_exec(void)
     g_assert_cmpstr(end, ==, "completed");
     incoming(dst, in);
     assert_migrated(src, dst, "running");
+    assert_same_guest(src, dst);
 }
 
 static void test_conflict_then_retry(void)
@@ -525,6 +531,65 @@ static void test_ram_idle(void)
     g_assert_cmpstr(src_hash, !=, empty_hash);
 }
 
+/* Reads one member of query-migrate-capabilities. */
+static bool capability_state(QTestState *s, const char *name)
+{
+    g_autoptr(JsonNode) caps = qtest_qmp_assert_success_ref(
+        s, "{\"execute\": \"query-migrate-capabilities\"}");
+    JsonArray *list = json_node_get_array(caps);
+
+    for (guint i = 0; i < json_array_get_length(list); i++) {
+        JsonObject *c = json_array_get_object_element(list, i);
+
+        if (g_str_equal(json_object_get_string_member(c, "capability"), name)) {
+            return json_object_get_boolean_member(c, "state");
+        }
+    }
+    g_assert_not_reached();
+}
+
+/*
+ * A management stack that turns multifd on (both ends, four channels)
+ * still gets a complete, identical migration: qmpd reports the settings
+ * and sends RAM on the main channel (docs/system/migration.md, Speed).
+ */
+static void test_ram_multifd_accepted(void)
+{
+    g_autoptr(QTestState) src = start_ram_source();
+    g_autoptr(QTestState) dst = start_qtest("-incoming defer");
+    g_autofree char *sock = qtest_tmp_path(dst, "mig.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    g_autofree char *src_hash = NULL;
+    g_autofree char *dst_hash = NULL;
+    QTestState *both[] = {src, dst};
+
+    write_pattern(src);
+    for (guint i = 0; i < G_N_ELEMENTS(both); i++) {
+        g_autoptr(JsonNode) params = NULL;
+
+        g_assert_false(capability_state(both[i], "multifd"));
+        qtest_qmp_assert_success(
+            both[i], "{\"execute\": \"migrate-set-capabilities\", "
+                     "\"arguments\": {\"capabilities\": [{\"capability\": "
+                     "\"multifd\", \"state\": true}]}}");
+        qtest_qmp_assert_success(both[i],
+                                 "{\"execute\": \"migrate-set-parameters\", "
+                                 "\"arguments\": {\"multifd-channels\": 4}}");
+        g_assert_true(capability_state(both[i], "multifd"));
+        params = qtest_qmp_assert_success_ref(
+            both[i], "{\"execute\": \"query-migrate-parameters\"}");
+        g_assert_cmpint(json_object_get_int_member(json_node_get_object(params),
+                                                   "multifd-channels"),
+                        ==, 4);
+    }
+    incoming(dst, uri);
+    migrate(src, uri);
+    assert_migrated(src, dst, "running");
+    src_hash = ram_hash(src);
+    dst_hash = ram_hash(dst);
+    g_assert_cmpstr(src_hash, ==, dst_hash);
+}
+
 /*
  * The destination refuses RAM that does not fit its machine: a stream
  * saved from a 16 MiB source, fed to a destination told to expect 32 MiB
@@ -610,64 +675,6 @@ static void test_device_state(void)
 }
 
 /*
- * Reads fw_cfg item @key with one DMA transfer, as firmware does: a
- * descriptor {be32 control, be32 length, be64 address} in guest RAM, its
- * address written big-endian to ports 0x514 (high) and 0x518 (low).
- */
-#define FW_DMA_DESC 0x1000
-#define FW_DMA_BUF 0x10000
-
-static GBytes *fw_cfg_read(QTestState *s, uint16_t key, gsize len)
-{
-    guint8 *buf = g_malloc(len ? len : 1);
-    /* select + read */
-    uint32_t control = GUINT32_TO_BE((uint32_t)key << 16 | 0x08 | 0x02);
-    uint32_t length = GUINT32_TO_BE((uint32_t)len);
-    uint64_t address = GUINT64_TO_BE(FW_DMA_BUF);
-    guint8 desc[16];
-
-    g_assert_cmpuint(len, <=, RAM_SIZE - FW_DMA_BUF);
-    memcpy(desc, &control, 4);
-    memcpy(desc + 4, &length, 4);
-    memcpy(desc + 8, &address, 8);
-    qtest_memwrite(s, FW_DMA_DESC, desc, sizeof(desc));
-    qtest_outl(s, 0x514, 0);
-    qtest_outl(s, 0x518, GUINT32_SWAP_LE_BE(FW_DMA_DESC));
-    /* The device writes the control word back as 0 on success. */
-    qtest_memread(s, FW_DMA_DESC, &control, 4);
-    g_assert_cmpuint(control, ==, 0);
-    if (len > 0) {
-        qtest_memread(s, FW_DMA_BUF, buf, len);
-    }
-    return g_bytes_new_take(buf, len);
-}
-
-/*
- * Every fw_cfg file (directory key 0x19: be32 count, then 64-byte entries
- * of be32 size, be16 key, be16 reserved, name[56]) as name -> bytes.
- */
-static GHashTable *fw_cfg_files(QTestState *s)
-{
-    GHashTable *files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                              (GDestroyNotify)g_bytes_unref);
-    g_autoptr(GBytes) head = fw_cfg_read(s, 0x19, 4);
-    const guint8 *h = g_bytes_get_data(head, NULL);
-    guint32 count = (guint32)h[0] << 24 | h[1] << 16 | h[2] << 8 | h[3];
-    g_autoptr(GBytes) dir = fw_cfg_read(s, 0x19, 4 + 64 * count);
-    const guint8 *d = (const guint8 *)g_bytes_get_data(dir, NULL) + 4;
-
-    g_assert_cmpuint(count, >, 0);
-    for (guint32 i = 0; i < count; i++, d += 64) {
-        guint32 size = (guint32)d[0] << 24 | d[1] << 16 | d[2] << 8 | d[3];
-        guint16 key = (guint16)(d[4] << 8 | d[5]);
-
-        g_hash_table_insert(files, g_strndup((const char *)d + 8, 56),
-                            fw_cfg_read(s, key, size));
-    }
-    return files;
-}
-
-/*
  * The destination, configured by nothing but the stream, publishes the
  * same firmware bytes as the source: fw_cfg user files, the SMBIOS anchor
  * and tables, the ACPI tables, RSDP and linker/loader script.
@@ -680,8 +687,6 @@ static void test_firmware_bytes(void)
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
     g_autoptr(GHashTable) before = NULL;
     g_autoptr(GHashTable) after = NULL;
-    GHashTableIter iter;
-    gpointer name, bytes;
 
     qtest_qmp_assert_success(
         src, "{\"execute\": \"machine-set\", \"arguments\": {" RAM_CONFIG
@@ -696,16 +701,11 @@ static void test_firmware_bytes(void)
     incoming(dst, uri);
     migrate(src, uri);
     assert_migrated(src, dst, "running");
+    /* Every file byte for byte (RAM and CMOS too). */
+    assert_same_guest(src, dst);
     after = fw_cfg_files(dst);
-    g_assert_cmpuint(g_hash_table_size(after), ==, g_hash_table_size(before));
-    g_hash_table_iter_init(&iter, before);
-    while (g_hash_table_iter_next(&iter, &name, &bytes)) {
-        GBytes *mine = g_hash_table_lookup(after, name);
-
-        g_test_message("fw_cfg file %s", (const char *)name);
-        g_assert_nonnull(mine);
-        g_assert_true(g_bytes_equal(mine, bytes));
-    }
+    g_assert_true(g_bytes_equal(g_hash_table_lookup(after, "opt/mig"),
+                                g_hash_table_lookup(before, "opt/mig")));
 }
 
 int main(int argc, char **argv)
@@ -726,6 +726,8 @@ int main(int argc, char **argv)
     g_test_add_func("/migration/qmp-errors", test_qmp_errors);
     g_test_add_func("/migration/ram/dirty", test_ram_dirty);
     g_test_add_func("/migration/ram/idle", test_ram_idle);
+    g_test_add_func("/migration/ram/multifd-accepted",
+                    test_ram_multifd_accepted);
     g_test_add_func("/migration/ram/bad-block-then-retry",
                     test_ram_bad_block_then_retry);
     g_test_add_func("/migration/device-state", test_device_state);
