@@ -365,6 +365,155 @@ static void test_cancel_incoming(void)
     g_assert_true(g_file_test(sock, G_FILE_TEST_EXISTS));
 }
 
+/*
+ * A destination that reads everything and never answers, on a thread so
+ * the source is never held back by a full socket.  It notes when it has
+ * seen a PING command (type 0x08, PING 2, length 4): the source has
+ * converged and waits for a PONG that will not come.
+ */
+typedef struct SilentPeer {
+    int fd;
+    gint saw_ping; /* atomic */
+    GThread *thread;
+} SilentPeer;
+
+static bool holds_ping(const guint8 *buf, gsize len)
+{
+    static const guint8 ping[] = {0x08, 0x00, 0x02, 0x00, 0x04};
+
+    for (gsize i = 0; i + sizeof(ping) <= len; i++) {
+        if (memcmp(buf + i, ping, sizeof(ping)) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static gpointer silent_peer_read(gpointer opaque)
+{
+    SilentPeer *p = opaque;
+    g_autofree guint8 *buf = g_malloc(1u << 16);
+    gsize keep = 0;
+
+    for (;;) {
+        ssize_t n = read(p->fd, buf + keep, (1u << 16) - keep);
+        gsize len;
+
+        if (n <= 0) {
+            return NULL;
+        }
+        len = keep + (gsize)n;
+        if (holds_ping(buf, len)) {
+            g_atomic_int_set(&p->saw_ping, 1);
+        }
+        /* A PING may straddle two reads. */
+        keep = MIN(len, 4);
+        memmove(buf, buf + len - keep, keep);
+    }
+}
+
+/*
+ * Cancelling the source while it waits for the destination's PONG (the
+ * guest still running) leaves it running, and it can migrate again.
+ */
+static void test_cancel_source_awaiting_pong(void)
+{
+    g_autoptr(QTestState) src = start_ram_source();
+    g_autoptr(QTestState) dst = start_qtest("-incoming defer");
+    g_autofree char *fake = qtest_tmp_path(src, "silent.sock");
+    g_autofree char *fake_uri = g_strdup_printf("unix:%s", fake);
+    g_autofree char *sock = qtest_tmp_path(dst, "mig.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    g_autofree char *st = NULL;
+    g_autofree char *end = NULL;
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    int lsock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    SilentPeer peer = {0};
+
+    write_pattern(src);
+    g_strlcpy(sa.sun_path, fake, sizeof(sa.sun_path));
+    g_assert_cmpint(bind(lsock, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
+    g_assert_cmpint(listen(lsock, 1), ==, 0);
+    migrate(src, fake_uri);
+    peer.fd = accept(lsock, NULL, NULL);
+    g_assert_cmpint(peer.fd, >=, 0);
+    close(lsock);
+    peer.thread = g_thread_new("silent-peer", silent_peer_read, &peer);
+    for (int waited = 0; !g_atomic_int_get(&peer.saw_ping); waited += 10) {
+        g_assert_cmpint(waited, <, 15000);
+        g_usleep(10 * 1000);
+    }
+    /* Converged, yet still waiting with the guest running. */
+    g_usleep(200 * 1000);
+    st = migrate_status(src, NULL);
+    g_assert_cmpstr(st, ==, "active");
+    assert_run_state(src, "running");
+
+    qtest_qmp_assert_success(src, "{\"execute\": \"migrate_cancel\"}");
+    end = wait_end(src, NULL);
+    g_assert_cmpstr(end, ==, "cancelled");
+    assert_run_state(src, "running");
+    g_thread_join(peer.thread);
+    close(peer.fd);
+
+    incoming(dst, uri);
+    migrate(src, uri);
+    assert_migrated(src, dst, "running");
+    assert_same_guest(src, dst);
+}
+
+/*
+ * Cancelling the destination in the middle of the RAM transfer: the
+ * source fails and keeps running, the destination drops the machine the
+ * stream built, keeps its prior configuration, and both can go again.
+ */
+static void test_cancel_incoming_mid_stream(void)
+{
+    g_autoptr(QTestState) src = start_ram_source();
+    g_autoptr(QTestState) dst = start_qtest("-incoming defer");
+    g_autofree char *sock = qtest_tmp_path(dst, "mig.sock");
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    g_autofree char *before = config_of(dst);
+    g_autofree char *after = NULL;
+    g_autofree char *end = NULL;
+    g_autofree char *st = NULL;
+
+    write_pattern(src);
+    /* 1 MiB/s: the 2 MiB pattern takes two seconds. */
+    qtest_qmp_assert_success(src, "{\"execute\": \"migrate-set-parameters\", "
+                                  "\"arguments\": {\"max-bandwidth\": "
+                                  "1048576}}");
+    incoming(dst, uri);
+    migrate(src, uri);
+    for (int waited = 0;; waited += 10) {
+        g_autofree char *now = migrate_status(dst, NULL);
+
+        if (g_str_equal(now, "active")) {
+            break;
+        }
+        g_assert_cmpint(waited, <, 15000);
+        g_usleep(10 * 1000);
+    }
+    g_usleep(300 * 1000);
+    qtest_qmp_assert_success(dst, "{\"execute\": \"migrate_cancel\"}");
+    st = migrate_status(dst, NULL);
+    g_assert_cmpstr(st, ==, "cancelled");
+    after = config_of(dst);
+    g_assert_cmpstr(after, ==, before);
+    assert_run_state(dst, "inmigrate");
+    end = wait_end(src, NULL);
+    g_assert_cmpstr(end, ==, "failed");
+    assert_run_state(src, "running");
+
+    qtest_qmp_assert_success(src, "{\"execute\": \"migrate-set-parameters\", "
+                                  "\"arguments\": {\"max-bandwidth\": "
+                                  "0}}");
+    incoming(dst, uri);
+    migrate(src, uri);
+    assert_migrated(src, dst, "running");
+    assert_same_guest(src, dst);
+}
+
 static void test_qmp_errors(void)
 {
     g_autoptr(QTestState) s = qtest_init("-M pc");
@@ -723,6 +872,10 @@ int main(int argc, char **argv)
                     test_truncated_then_retry);
     g_test_add_func("/migration/failure/peer-vanishes", test_peer_vanishes);
     g_test_add_func("/migration/cancel-incoming", test_cancel_incoming);
+    g_test_add_func("/migration/failure/cancel-source-awaiting-pong",
+                    test_cancel_source_awaiting_pong);
+    g_test_add_func("/migration/failure/cancel-incoming-mid-stream",
+                    test_cancel_incoming_mid_stream);
     g_test_add_func("/migration/qmp-errors", test_qmp_errors);
     g_test_add_func("/migration/ram/dirty", test_ram_dirty);
     g_test_add_func("/migration/ram/idle", test_ram_idle);
