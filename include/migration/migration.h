@@ -8,8 +8,10 @@
  * Outgoing (source), driven by migrate / migrate_cancel:
  *
  *   NONE --migration_outgoing_start()--> SETUP --connected--> ACTIVE
- *   ACTIVE --VM stopped, device state--> DEVICE --all written (and, on a
- *   socket, the destination's acknowledgement)--> COMPLETED
+ *   ACTIVE --a pass converged (and, on a socket, the PONG to the PING
+ *   after it: the destination loaded everything so far), VM stopped,
+ *   device state--> DEVICE --all written (and, on a socket, the
+ *   destination's acknowledgement)--> COMPLETED
  *   SETUP/ACTIVE/DEVICE --I/O error or refusal--> FAILED
  *   SETUP/ACTIVE/DEVICE --migration_cancel()--> CANCELLING --> CANCELLED
  *
