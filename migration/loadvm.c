@@ -190,9 +190,10 @@ static bool load_command(LoadVM *lv, MigStream *s)
         }
         /* The unit is complete here, so this runs once per PING. */
         if (lv->return_path && lv->ping_fn != NULL) {
-            lv->ping_fn((uint32_t)data[0] << 24 | (uint32_t)data[1] << 16 |
-                            (uint32_t)data[2] << 8 | data[3],
-                        lv->ping_opaque);
+            uint32_t value;
+
+            memcpy(&value, data, sizeof(value));
+            lv->ping_fn(GUINT32_FROM_BE(value), lv->ping_opaque);
         }
         return true;
     default:

@@ -209,19 +209,33 @@ static bool outgoing_reply_finish(GObject *source, GAsyncResult *res)
     return true;
 }
 
-static unsigned reply_type(void)
+/*
+ * The return-path messages qmpd sends and reads, SHUT and PONG, share one
+ * layout: be16 type, be16 length (4), be32 value.
+ */
+static void rp_message_encode(guint8 msg[8], uint16_t type, uint32_t value)
 {
-    return (unsigned)out.rp_reply[0] << 8 | out.rp_reply[1];
+    uint16_t head[2] = {GUINT16_TO_BE(type), GUINT16_TO_BE(4)};
+
+    value = GUINT32_TO_BE(value);
+    memcpy(msg, head, sizeof(head));
+    memcpy(msg + 4, &value, sizeof(value));
 }
 
-/* The u32 after a message header of type @type and length 4. */
-static bool reply_is(unsigned type, uint32_t value)
+static unsigned reply_type(void)
 {
-    const guint8 *r = out.rp_reply;
+    uint16_t type;
 
-    return reply_type() == type && (r[2] << 8 | r[3]) == 4 &&
-           ((uint32_t)r[4] << 24 | (uint32_t)r[5] << 16 | (uint32_t)r[6] << 8 |
-            r[7]) == value;
+    memcpy(&type, out.rp_reply, sizeof(type));
+    return GUINT16_FROM_BE(type);
+}
+
+static bool reply_is(uint16_t type, uint32_t value)
+{
+    guint8 want[8];
+
+    rp_message_encode(want, type, value);
+    return memcmp(out.rp_reply, want, sizeof(want)) == 0;
 }
 
 static void outgoing_shut_cb(GObject *source, GAsyncResult *res, gpointer p)
@@ -525,14 +539,12 @@ static void outgoing_iterate(void)
     }
     savevm_put_section_footer(out.stream, RAM_SECTION_NAME, 0);
     if (out.converged && out.has_rp) {
-        guint8 ping[4];
+        uint32_t ping;
 
         out.ping_id++;
-        ping[0] = (guint8)(out.ping_id >> 24);
-        ping[1] = (guint8)(out.ping_id >> 16);
-        ping[2] = (guint8)(out.ping_id >> 8);
-        ping[3] = (guint8)out.ping_id;
-        savevm_put_command(out.stream, MIG_CMD_PING, ping, sizeof(ping));
+        ping = GUINT32_TO_BE(out.ping_id);
+
+        savevm_put_command(out.stream, MIG_CMD_PING, &ping, sizeof(ping));
     }
     out.window_bytes += mig_stream_output_pending(out.stream) - before;
     outgoing_send();
@@ -616,9 +628,7 @@ static void incoming_close_channel(bool ok)
     }
     rd = g_new0(ReplyData, 1);
     rd->ch = ch;
-    rd->msg[1] = MIG_RP_MSG_SHUT;
-    rd->msg[3] = 4;
-    rd->msg[7] = ok ? 0 : 1;
+    rp_message_encode(rd->msg, MIG_RP_MSG_SHUT, ok ? 0 : 1);
     g_output_stream_write_all_async(ch->out, rd->msg, sizeof(rd->msg),
                                     G_PRIORITY_DEFAULT, NULL, reply_sent_cb,
                                     rd);
@@ -717,17 +727,9 @@ static void incoming_read_cb(GObject *source, GAsyncResult *res, gpointer p)
  */
 static void incoming_answer_ping(uint32_t value, gpointer opaque)
 {
-    const guint8 msg[8] = {
-        0,
-        MIG_RP_MSG_PONG,
-        0,
-        4,
-        (guint8)(value >> 24),
-        (guint8)(value >> 16),
-        (guint8)(value >> 8),
-        (guint8)value,
-    };
+    guint8 msg[8];
 
+    rp_message_encode(msg, MIG_RP_MSG_PONG, value);
     if (in.ch != NULL && in.ch->io != NULL) {
         g_output_stream_write_all(in.ch->out, msg, sizeof(msg), NULL, NULL,
                                   NULL);
