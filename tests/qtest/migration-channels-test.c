@@ -24,15 +24,6 @@
     "{\"transport\": \"file\", \"filename\": \"%s\", \"offset\": " \
     "%u}"
 
-/* The destination holds the RAM the source has. */
-static void assert_same_ram(QTestState *src, QTestState *dst)
-{
-    g_autofree char *a = ram_hash(src);
-    g_autofree char *b = ram_hash(dst);
-
-    g_assert_cmpstr(a, ==, b);
-}
-
 /* The compact JSON text of a command's "return" member. */
 static char *return_text(QTestState *s, const char *cmd)
 {

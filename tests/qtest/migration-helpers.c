@@ -7,6 +7,9 @@
 
 #include "prelude.h"
 
+#include <sys/socket.h>
+#include <sys/un.h>
+
 #include "libqtest.h"
 #include "migration-helpers.h"
 
@@ -194,6 +197,26 @@ char *ram_hash(QTestState *s)
     return g_strdup(g_checksum_get_string(sum));
 }
 
+void assert_same_ram(QTestState *src, QTestState *dst)
+{
+    g_autofree char *a = ram_hash(src);
+    g_autofree char *b = ram_hash(dst);
+
+    g_assert_cmpstr(a, ==, b);
+}
+
+int listen_unix(const char *path)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+    g_assert_cmpint(fd, >=, 0);
+    g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
+    g_assert_cmpint(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
+    g_assert_cmpint(listen(fd, 1), ==, 0);
+    return fd;
+}
+
 void set_events(QTestState *s)
 {
     qtest_qmp_assert_success(
@@ -287,14 +310,12 @@ static guint8 cmos_read(QTestState *s, guint8 index)
 void assert_same_guest(QTestState *src, QTestState *dst)
 {
     static const guint8 rtc_regs[] = {0x04, 0x07, 0x08, 0x09};
-    g_autofree char *src_hash = ram_hash(src);
-    g_autofree char *dst_hash = ram_hash(dst);
     g_autoptr(GHashTable) src_files = NULL;
     g_autoptr(GHashTable) dst_files = NULL;
     GHashTableIter iter;
     gpointer name, bytes;
 
-    g_assert_cmpstr(src_hash, ==, dst_hash);
+    assert_same_ram(src, dst);
     for (guint i = 0; i < G_N_ELEMENTS(rtc_regs); i++) {
         g_assert_cmphex(cmos_read(src, rtc_regs[i]), ==,
                         cmos_read(dst, rtc_regs[i]));

@@ -232,6 +232,21 @@ GBytes *fw_cfg_read(QTestState *s, uint16_t key, gsize len);
 GHashTable *fw_cfg_files(QTestState *s);
 
 /**
+ * assert_same_ram:
+ * Asserts that the first RAM_SIZE bytes of guest RAM are equal on both.
+ */
+void assert_same_ram(QTestState *src, QTestState *dst);
+
+/**
+ * listen_unix:
+ * @path: where to listen
+ *
+ * Returns: a listening unix socket (backlog 1) for a test's stand-in
+ * migration peer; the caller closes it.
+ */
+int listen_unix(const char *path);
+
+/**
  * assert_same_guest:
  * @src: the source after the migration, with the qtest channel
  * @dst: the destination, likewise

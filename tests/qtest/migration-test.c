@@ -320,14 +320,10 @@ static void test_peer_vanishes(void)
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
     g_autofree char *end = NULL;
     g_autofree char *err = NULL;
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    int lsock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    /* A "destination" that accepts and hangs up without a word. */
+    int lsock = listen_unix(fake);
     int peer;
 
-    /* A "destination" that accepts and hangs up without a word. */
-    g_strlcpy(sa.sun_path, fake, sizeof(sa.sun_path));
-    g_assert_cmpint(bind(lsock, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
-    g_assert_cmpint(listen(lsock, 1), ==, 0);
     migrate(src, fake_uri);
     peer = accept(lsock, NULL, NULL);
     g_assert_cmpint(peer, >=, 0);
@@ -426,14 +422,10 @@ static void test_cancel_source_awaiting_pong(void)
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
     g_autofree char *st = NULL;
     g_autofree char *end = NULL;
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    int lsock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int lsock = listen_unix(fake);
     SilentPeer peer = {0};
 
     write_pattern(src);
-    g_strlcpy(sa.sun_path, fake, sizeof(sa.sun_path));
-    g_assert_cmpint(bind(lsock, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
-    g_assert_cmpint(listen(lsock, 1), ==, 0);
     migrate(src, fake_uri);
     peer.fd = accept(lsock, NULL, NULL);
     g_assert_cmpint(peer.fd, >=, 0);
@@ -708,8 +700,6 @@ static void test_ram_multifd_accepted(void)
     g_autoptr(QTestState) dst = start_qtest("-incoming defer");
     g_autofree char *sock = qtest_tmp_path(dst, "mig.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
-    g_autofree char *src_hash = NULL;
-    g_autofree char *dst_hash = NULL;
     QTestState *both[] = {src, dst};
 
     write_pattern(src);
@@ -734,9 +724,7 @@ static void test_ram_multifd_accepted(void)
     incoming(dst, uri);
     migrate(src, uri);
     assert_migrated(src, dst, "running");
-    src_hash = ram_hash(src);
-    dst_hash = ram_hash(dst);
-    g_assert_cmpstr(src_hash, ==, dst_hash);
+    assert_same_ram(src, dst);
 }
 
 /*
