@@ -45,9 +45,10 @@ Measured in the same run, each round:
 Every measurement is repeated --rounds times, the binaries alternating,
 and the tables give the median with the range.
 
---write-results replaces the "migration" section of bench/RESULTS.md;
---save FILE keeps the raw measurements, --load FILE renders them again.
-Nothing here asserts on timings.  Python 3 standard library only.
+--write-results records the run's raw figures in bench/data/migration.json;
+the build renders that record (--render RECORD --output FILE) into
+BUILD/bench/migration-results.md, tables and reading notes included, so
+only measurements are committed.  Nothing here asserts on timings.  Python 3 standard library only.
 """
 import argparse
 import base64
@@ -66,7 +67,6 @@ import tempfile
 import threading
 import time
 
-import results
 
 ACCEPT_TIMEOUT = 60.0
 MIB = 1 << 20
@@ -331,37 +331,37 @@ def version_of(binary):
         return '?'
 
 
-def section_text(args, res, configs, ceilings, backing):
-    """@res[tag][scenario] is a list of runs (dicts from migrate_once)."""
-    ceiling = statistics.median(ceilings)
-    bound = statistics.median(backing)
+def section_text(record):
+    """Renders a run's @record (see main()); reads nothing else."""
+    res, configs = record['res'], record['configs']
+    ceiling = statistics.median(record['ceilings'])
+    bound = statistics.median(record['backing'])
     tags = [tag for tag, _, _ in configs]
     mine, ref = res['qmpd'], res.get('qemu')
     lines = [SECTION, '',
-             'Written by `bench/migration_bench.py --write-results`.  '
-             'RAM migration over a',
-             'unix socket between two processes of the same binary; see '
-             'the script\'s',
-             'docstring for the method (warm and cold destination memory '
-             'included).',
-             'Throughput is ram.transferred / total-time (GB = 1e9 bytes); '
-             'downtime is',
-             'query-migrate\'s (ms).  Each cell is the median of %d rounds '
-             '(the binaries' % args.rounds,
-             'alternating), with the range.  "ratio" is qmpd against the '
-             'reference on',
-             'one channel.', '',
-             '- date: %s' % datetime.datetime.utcnow().strftime(
-                 '%Y-%m-%d %H:%M UTC'),
-             '- machine: %d CPUs' % os.cpu_count(),
-             '- qmpd: `%s`' % args.qmpd,
-             '- reference: `%s` (%s)' % (args.reference,
-                                         version_of(args.reference)),
+             'Rendered from `bench/data/migration.json`, recorded by '
+             '`bench/migration_bench.py',
+             '--write-results`.  RAM migration over a unix socket between '
+             'two processes of',
+             'the same binary; see the script\'s docstring for the method '
+             '(warm and cold',
+             'destination memory included).  Throughput is ram.transferred '
+             '/ total-time',
+             '(GB = 1e9 bytes); downtime is query-migrate\'s (ms).  Each '
+             'cell is the median',
+             'of %d rounds (the binaries alternating), with the range.  '
+             '"ratio" is qmpd' % record['rounds'],
+             'against the reference on one channel.', '',
+             '- date: %s' % record['date'],
+             '- machine: %d CPUs' % record['cpus'],
+             '- qmpd: `%s`' % record['qmpd'],
+             '- reference: `%s` (%s)' % (record['reference'],
+                                         record['reference_version']),
              '- unix socket ceiling (same run): %s GB/s' %
-             median_range(ceilings, '%.2f'),
+             median_range(record['ceilings'], '%.2f'),
              '- cold backing rate (same run, two threads populating 2 GiB '
              'of memory the host took back): %s GB/s' %
-             median_range(backing, '%.2f'), '',
+             median_range(record['backing'], '%.2f'), '',
              '| guest | metric | %s | ratio | target |' % ' | '.join(tags),
              '| --- | --- |%s ---: | ---: |' % (' ---: |' * len(tags))]
 
@@ -426,37 +426,8 @@ def reach_text(res, ceiling, bound):
     return '\n- '.join(out)
 
 
-def main():
-    here = os.path.dirname(os.path.abspath(__file__))
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--qmpd', default=os.path.join(
-        here, '..', 'build', 'system', 'qmpd'))
-    ap.add_argument('--reference', default=shutil.which(
-        'qemu-system-x86_64') or '/usr/bin/qemu-system-x86_64')
-    ap.add_argument('--no-reference', action='store_true')
-    ap.add_argument('--no-multifd', action='store_true',
-                    help='skip the reference\'s four-channel runs')
-    ap.add_argument('--write-results', action='store_true')
-    ap.add_argument('--rounds', type=int, default=3)
-    ap.add_argument('--save', metavar='FILE',
-                    help='also write the raw measurements as JSON')
-    ap.add_argument('--load', metavar='FILE',
-                    help='render measurements saved by --save; run nothing')
-    args = ap.parse_args()
-    if args.load:
-        with open(args.load, encoding='utf-8') as f:
-            saved = json.load(f)
-        configs = [tuple(c) for c in saved['configs']]
-        for key in ('qmpd', 'reference', 'rounds'):
-            setattr(args, key, saved[key])
-        text = section_text(args, saved['res'], configs, saved['ceilings'],
-                            saved['backing'])
-        print(text)
-        if args.write_results:
-            results.replace_section(os.path.join(here, 'RESULTS.md'),
-                                    SECTION, text)
-        return 0
-
+def measure(args):
+    """Runs every round; Returns: the record section_text() renders."""
     chunks = random_chunks()
     ceilings, backing = [], []
     configs = [('qmpd', args.qmpd, 1)]
@@ -481,17 +452,49 @@ def main():
                                        mem, fill, chunks, memory, channels)
                     res[tag][name].append(run)
                     print('%-14s %-11s %s' % (tag, name, run), flush=True)
-    if args.save:
-        with open(args.save, 'w', encoding='utf-8') as f:
-            json.dump({'qmpd': args.qmpd, 'reference': args.reference,
-                       'rounds': args.rounds, 'configs': configs,
-                       'res': res, 'ceilings': ceilings,
-                       'backing': backing}, f, indent=1)
-    text = section_text(args, res, configs, ceilings, backing)
-    print(text)
+    return {'date': datetime.datetime.utcnow().strftime('%Y-%m-%d %H:%M UTC'),
+            'cpus': os.cpu_count(), 'qmpd': args.qmpd,
+            'reference': args.reference,
+            'reference_version': version_of(args.reference),
+            'rounds': args.rounds, 'configs': configs, 'res': res,
+            'ceilings': ceilings, 'backing': backing}
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--qmpd', default=os.path.join(
+        here, '..', 'build', 'system', 'qmpd'))
+    ap.add_argument('--reference', default=shutil.which(
+        'qemu-system-x86_64') or '/usr/bin/qemu-system-x86_64')
+    ap.add_argument('--no-reference', action='store_true')
+    ap.add_argument('--no-multifd', action='store_true',
+                    help='skip the reference\'s four-channel runs')
+    ap.add_argument('--rounds', type=int, default=3)
+    ap.add_argument('--write-results', action='store_true',
+                    help='record the run in bench/data/migration.json')
+    ap.add_argument('--render', metavar='RECORD',
+                    help='render a recorded run; measure nothing')
+    ap.add_argument('--output', metavar='FILE',
+                    help='with --render: write there instead of stdout')
+    args = ap.parse_args()
+    if args.render:
+        with open(args.render, encoding='utf-8') as f:
+            text = section_text(json.load(f))
+        if args.output:
+            with open(args.output, 'w', encoding='utf-8') as f:
+                f.write(text)
+        else:
+            print(text)
+        return 0
+
+    record = measure(args)
+    print(section_text(record))
     if args.write_results:
-        results.replace_section(os.path.join(here, 'RESULTS.md'), SECTION,
-                                text)
+        with open(os.path.join(here, 'data', 'migration.json'), 'w',
+                  encoding='utf-8') as f:
+            json.dump(record, f, indent=1)
+            f.write('\n')
     return 0
 
 
