@@ -28,6 +28,7 @@ static const struct {
     {"smbios", SmbiosConfig_members},
     {"rtc", RtcConfig_members},
     {"semihosting-config", SemihostingConfig_members},
+    {"accel", AccelConfig_members},
 };
 
 static const QapiMemberInfo *table_for(const char *member)

@@ -20,6 +20,14 @@ struct Monitor {
     bool pretty;
     bool command_mode; /* negotiation finished */
     bool oob_enabled;
+    /*
+     * Requests wait here, in arrival order, while one taken by the
+     * request router is outstanding (QMP answers in order).
+     */
+    GQueue *queue;       /* of QueuedRequest * */
+    bool awaiting_reply; /* a routed request is outstanding */
+    bool draining;       /* monitor_qmp_drain() is on the stack */
+    guint64 session;     /* bumped at every connection */
 
     /* human monitor only */
     GString *line;
@@ -35,10 +43,14 @@ void monitor_set_cur(Monitor *mon);
 void monitor_write(Monitor *mon, const char *text, gsize len);
 void monitor_printf(Monitor *mon, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
+/* The request router (monitor.c); NULL when none is installed. */
+const MonitorRequestRouter *monitor_request_router(void **ret_opaque);
+
 /* QMP (qmp.c) */
 bool monitor_qmp_setup(Monitor *mon, GError **errp);
 void monitor_qmp_send(Monitor *mon, JsonNode *msg);
 void monitor_qmp_free(Monitor *mon);
+void monitor_qmp_drain(Monitor *mon);
 
 /* Human monitor (hmp.c) */
 bool monitor_hmp_setup(Monitor *mon, GError **errp);

@@ -61,6 +61,36 @@ MonitorOptions *monitor_options_parse(const char *spec, GError **errp)
     return g_steal_pointer(&mo);
 }
 
+static const MonitorRequestRouter *request_router;
+static void *request_router_opaque;
+
+void monitor_set_request_router(const MonitorRequestRouter *router,
+                                void *opaque)
+{
+    request_router = router;
+    request_router_opaque = opaque;
+}
+
+const MonitorRequestRouter *monitor_request_router(void **ret_opaque)
+{
+    *ret_opaque = request_router_opaque;
+    return request_router;
+}
+
+void monitor_broadcast_event(JsonNode *msg)
+{
+    g_return_if_fail(msg != NULL);
+
+    for (guint i = 0; monitors != NULL && i < monitors->len; i++) {
+        Monitor *mon = g_ptr_array_index(monitors, i);
+
+        if (mon->mode == MONITOR_MODE_CONTROL && mon->connected &&
+            mon->command_mode) {
+            monitor_qmp_send(mon, msg);
+        }
+    }
+}
+
 static void monitor_emit_event(const char *name, JsonObject *data)
 {
     g_autoptr(JsonNode) msg = NULL;
@@ -78,15 +108,7 @@ static void monitor_emit_event(const char *name, JsonObject *data)
     }
     msg = json_node_init_object(json_node_alloc(), obj);
     json_object_unref(obj);
-
-    for (guint i = 0; monitors != NULL && i < monitors->len; i++) {
-        Monitor *mon = g_ptr_array_index(monitors, i);
-
-        if (mon->mode == MONITOR_MODE_CONTROL && mon->connected &&
-            mon->command_mode) {
-            monitor_qmp_send(mon, msg);
-        }
-    }
+    monitor_broadcast_event(msg);
 }
 
 void monitor_init_globals(QmpCommandList *cmds,
@@ -239,6 +261,7 @@ void monitor_cleanup(void)
         g_clear_pointer(&monitors, g_ptr_array_unref);
     }
     qapi_event_set_emitter(NULL);
+    request_router = NULL;
     g_clear_pointer(&negotiation_cmds, qmp_command_list_free);
     monitor_cmds = NULL;
 }

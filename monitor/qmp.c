@@ -14,6 +14,8 @@
 
 /* Input is parsed as it arrives; this only bounds one read's size. */
 #define QMP_READ_CHUNK 65536
+/* Requests a session may have waiting before qmpd stops reading it. */
+#define QMP_QUEUE_MAX 64
 
 void monitor_qmp_send(Monitor *mon, JsonNode *msg)
 {
@@ -57,11 +59,105 @@ static JsonNode *qmp_greeting(void)
     return node;
 }
 
-static void qmp_handle_message(void *opaque, JsonNode *request,
+/* A request waiting its turn: the parsed object or the parse error. */
+typedef struct QueuedRequest {
+    JsonNode *request;
+    GError *parse_err;
+} QueuedRequest;
+
+static void queued_request_free(QueuedRequest *q)
+{
+    g_clear_pointer(&q->request, json_node_unref);
+    g_clear_error(&q->parse_err);
+    g_free(q);
+}
+
+struct MonitorPending {
+    Monitor *mon;
+    guint64 session;
+    JsonNode *id; /* the request's id, or NULL */
+    bool oob;
+};
+
+void monitor_request_complete(MonitorPending *pending, JsonNode *reply)
+{
+    Monitor *mon = pending->mon;
+    g_autoptr(JsonNode) out = json_node_copy(reply);
+
+    if (JSON_NODE_HOLDS_OBJECT(out)) {
+        JsonObject *obj = json_node_get_object(out);
+
+        json_object_remove_member(obj, "id");
+        if (pending->id != NULL) {
+            json_object_set_member(obj, "id", json_node_copy(pending->id));
+        }
+    }
+    if (pending->session == mon->session && mon->connected) {
+        monitor_qmp_send(mon, out);
+    }
+    if (!pending->oob) {
+        mon->awaiting_reply = false;
+    }
+    g_clear_pointer(&pending->id, json_node_unref);
+    g_free(pending);
+    if (!mon->awaiting_reply) {
+        monitor_qmp_drain(mon);
+    }
+}
+
+/* Offers @req to the router; true when it was taken. */
+static bool qmp_route(Monitor *mon, JsonNode *req)
+{
+    void *opaque;
+    const MonitorRequestRouter *router = monitor_request_router(&opaque);
+    JsonObject *obj;
+    const char *name = NULL;
+    MonitorPending *pending;
+    bool oob;
+
+    if (router == NULL || !mon->command_mode || !JSON_NODE_HOLDS_OBJECT(req)) {
+        return false;
+    }
+    obj = json_node_get_object(req);
+    oob = json_object_has_member(obj, "exec-oob");
+    if (oob && !mon->oob_enabled) {
+        return false; /* refused locally, with qmpd's error */
+    }
+    if (json_object_has_member(obj, oob ? "exec-oob" : "execute")) {
+        JsonNode *n = json_object_get_member(obj, oob ? "exec-oob" : "execute");
+
+        if (JSON_NODE_HOLDS_VALUE(n) &&
+            json_node_get_value_type(n) == G_TYPE_STRING) {
+            name = json_node_get_string(n);
+        }
+    }
+    if (name == NULL) {
+        return false;
+    }
+    pending = g_new0(MonitorPending, 1);
+    pending->mon = mon;
+    pending->session = mon->session;
+    pending->oob = oob;
+    if (json_object_has_member(obj, "id")) {
+        pending->id = json_node_copy(json_object_get_member(obj, "id"));
+    }
+    if (!oob) {
+        mon->awaiting_reply = true;
+    }
+    if (!router->take(name, req, pending, opaque)) {
+        if (!oob) {
+            mon->awaiting_reply = false;
+        }
+        g_clear_pointer(&pending->id, json_node_unref);
+        g_free(pending);
+        return false;
+    }
+    return true;
+}
+
+static void qmp_handle_request(Monitor *mon, JsonNode *req,
                                const GError *parse_err)
 {
-    Monitor *mon = opaque;
-    g_autoptr(JsonNode) req = request;
     g_autoptr(JsonNode) rsp = NULL;
     QmpDispatchContext ctx = {
         .oob_enabled = mon->oob_enabled,
@@ -74,7 +170,9 @@ static void qmp_handle_message(void *opaque, JsonNode *request,
         monitor_qmp_send(mon, rsp);
         return;
     }
-
+    if (qmp_route(mon, req)) {
+        return;
+    }
     monitor_set_cur(mon);
     if (mon->command_mode) {
         rsp = qmp_dispatch(monitor_command_list(), req, &ctx);
@@ -87,9 +185,50 @@ static void qmp_handle_message(void *opaque, JsonNode *request,
     monitor_qmp_send(mon, rsp);
 }
 
+void monitor_qmp_drain(Monitor *mon)
+{
+    bool was_full = g_queue_get_length(mon->queue) >= QMP_QUEUE_MAX;
+
+    if (mon->draining) {
+        return;
+    }
+    mon->draining = true;
+    while (!mon->awaiting_reply && !g_queue_is_empty(mon->queue)) {
+        QueuedRequest *q = g_queue_pop_head(mon->queue);
+
+        qmp_handle_request(mon, q->request, q->parse_err);
+        queued_request_free(q);
+    }
+    mon->draining = false;
+    if (was_full && g_queue_get_length(mon->queue) < QMP_QUEUE_MAX) {
+        chardev_accept_input(mon->chr);
+    }
+}
+
+static void qmp_handle_message(void *opaque, JsonNode *request,
+                               const GError *parse_err)
+{
+    Monitor *mon = opaque;
+    QueuedRequest *q = g_new0(QueuedRequest, 1);
+
+    q->request = request;
+    q->parse_err = parse_err != NULL ? g_error_copy(parse_err) : NULL;
+    /* exec-oob jumps the queue, as its name promises. */
+    if (request != NULL && mon->oob_enabled && qmp_request_is_oob(request)) {
+        qmp_handle_request(mon, q->request, NULL);
+        queued_request_free(q);
+        return;
+    }
+    g_queue_push_tail(mon->queue, q);
+    monitor_qmp_drain(mon);
+}
+
 static gsize monitor_qmp_can_read(void *opaque)
 {
-    return QMP_READ_CHUNK;
+    Monitor *mon = opaque;
+
+    /* A client that outruns the router waits; nothing piles up here. */
+    return g_queue_get_length(mon->queue) >= QMP_QUEUE_MAX ? 0 : QMP_READ_CHUNK;
 }
 
 static void monitor_qmp_read(void *opaque, const guint8 *buf, gsize len)
@@ -108,6 +247,9 @@ static void monitor_qmp_event(void *opaque, ChardevEvent event)
         g_autoptr(JsonNode) greeting = qmp_greeting();
 
         json_streamer_reset(mon->streamer);
+        g_queue_clear_full(mon->queue, (GDestroyNotify)queued_request_free);
+        mon->awaiting_reply = false;
+        mon->session++;
         mon->command_mode = false;
         mon->oob_enabled = false;
         mon->connected = true;
@@ -118,6 +260,9 @@ static void monitor_qmp_event(void *opaque, ChardevEvent event)
         mon->connected = false;
         mon->command_mode = false;
         mon->oob_enabled = false;
+        mon->awaiting_reply = false;
+        mon->session++;
+        g_queue_clear_full(mon->queue, (GDestroyNotify)queued_request_free);
         json_streamer_reset(mon->streamer);
         break;
     }
@@ -132,12 +277,17 @@ static const ChardevHandlers qmp_handlers = {
 bool monitor_qmp_setup(Monitor *mon, GError **errp)
 {
     mon->streamer = json_streamer_new(qmp_handle_message, mon);
+    mon->queue = g_queue_new();
     return chardev_set_handlers(mon->chr, &qmp_handlers, mon, errp);
 }
 
 void monitor_qmp_free(Monitor *mon)
 {
     g_clear_pointer(&mon->streamer, json_streamer_free);
+    if (mon->queue != NULL) {
+        g_queue_free_full(mon->queue, (GDestroyNotify)queued_request_free);
+        mon->queue = NULL;
+    }
 }
 
 bool monitor_qmp_negotiate(Monitor *mon, bool enable_oob, GError **errp)

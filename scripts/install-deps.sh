@@ -1,15 +1,23 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Installs the Debian packages qmpd builds and tests with, when missing.
+# Installs the Debian packages qmpd builds and tests with, when missing,
+# and unpacks a Debian kernel for the guest tests (tests/guest/).
 # As root it runs apt-get; otherwise it prints the command to run.
+# Quick when everything is present.
 set -e
 
 # Build: compiler, meson, glib, json-glib, libfdt.  Tests and oracles:
-# socat, qemu-system-x86 (differential tests), acpica-tools (iasl),
-# dmidecode, clang-format-16 (format check), clang (second compiler).
+# socat, qemu-system-x86 (differential and guest tests), acpica-tools
+# (iasl), dmidecode, clang-format-16 (format check), clang (second
+# compiler), busybox-static (the guest's userland, tests/guest/).
 PACKAGES="gcc pkg-config meson ninja-build python3 libglib2.0-dev \
 libjson-glib-dev libfdt-dev socat clang clang-format-16 qemu-system-x86 \
-acpica-tools dmidecode"
+acpica-tools dmidecode busybox-static"
+
+# The guest kernel: the package linux-image-amd64 points to, unpacked
+# here (never installed).  tests/guest/meson.build reads it from here.
+GUEST_KERNEL_DIR=/var/cache/qmpd/guest-kernel
+GUEST_KERNEL_META=linux-image-amd64
 
 missing=""
 for p in $PACKAGES; do
@@ -17,13 +25,81 @@ for p in $PACKAGES; do
         missing="$missing $p"
     fi
 done
-[ -z "$missing" ] && exit 0
 
-if [ "$(id -u)" -ne 0 ]; then
-    echo "qmpd needs these Debian packages:$missing" >&2
-    echo "run: sudo apt-get update && sudo apt-get install -y$missing" >&2
-    exit 1
+if [ -n "$missing" ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "qmpd needs these Debian packages:$missing" >&2
+        echo "run: sudo apt-get update && sudo apt-get install -y$missing" >&2
+        exit 1
+    fi
+    echo "installing:$missing"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
 fi
-echo "installing:$missing"
-apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
+
+# True when GUEST_KERNEL_DIR holds a kernel and its qemu_fw_cfg module.
+guest_kernel_ready() {
+    for k in "$GUEST_KERNEL_DIR"/boot/vmlinuz-*; do
+        [ -f "$k" ] || continue
+        v=${k##*/vmlinuz-}
+        for m in "$GUEST_KERNEL_DIR/lib/modules/$v/kernel/drivers/firmware/qemu_fw_cfg.ko"*; do
+            [ -f "$m" ] && return 0
+        done
+    done
+    return 1
+}
+
+# The real package behind the meta package, e.g. linux-image-6.1.0-28-amd64.
+guest_kernel_package() {
+    apt-cache depends "$GUEST_KERNEL_META" 2>/dev/null |
+        sed -n 's/^ *Depends: \(linux-image-[^ <>|]*\)$/\1/p' | head -n 1
+}
+
+guest_kernel_warn() {
+    echo "warning: no guest kernel in $GUEST_KERNEL_DIR: $1" >&2
+    echo "warning: the guest tests (tests/guest/) will skip" >&2
+}
+
+fetch_guest_kernel() {
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "the guest tests need a Debian kernel unpacked in $GUEST_KERNEL_DIR" >&2
+        echo "run: sudo $0" >&2
+        return 0
+    fi
+    pkg=$(guest_kernel_package)
+    if [ -z "$pkg" ]; then
+        apt-get update -qq || true
+        pkg=$(guest_kernel_package)
+    fi
+    if [ -z "$pkg" ]; then
+        guest_kernel_warn "apt-cache knows no package behind $GUEST_KERNEL_META"
+        return 0
+    fi
+    echo "unpacking $pkg into $GUEST_KERNEL_DIR (not installing it)"
+    mkdir -p "$(dirname "$GUEST_KERNEL_DIR")"
+    work=$(mktemp -d "$GUEST_KERNEL_DIR.XXXXXX") || {
+        guest_kernel_warn "cannot make a folder next to $GUEST_KERNEL_DIR"
+        return 0
+    }
+    # apt downloads as _apt when that user may write the folder.
+    chown _apt "$work" 2>/dev/null || true
+    if ! (cd "$work" && apt-get download -qq "$pkg"); then
+        rm -rf "$work"
+        guest_kernel_warn "apt-get download $pkg failed"
+        return 0
+    fi
+    if ! dpkg -x "$work"/"$pkg"_*.deb "$work/root"; then
+        rm -rf "$work"
+        guest_kernel_warn "dpkg -x of $pkg failed"
+        return 0
+    fi
+    # Replace the folder only once the new content is complete.
+    rm -rf "$GUEST_KERNEL_DIR"
+    mv "$work/root" "$GUEST_KERNEL_DIR"
+    rm -rf "$work"
+    if ! guest_kernel_ready; then
+        guest_kernel_warn "$pkg has no boot/vmlinuz-* with qemu_fw_cfg.ko"
+    fi
+}
+
+guest_kernel_ready || fetch_guest_kernel

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Accelerator selection and the table of accelerators qmpd has; for now
- * only "qtest", which runs no CPU and hands the virtual clock to qtest.
+ * Accelerator selection and the table of accelerators qmpd has: "qtest"
+ * runs no CPU and hands the virtual clock to qtest; "tcg" and "kvm" run
+ * the guest in a QEMU process (accel/qemu/).
  */
 
 #include "prelude.h"
@@ -26,8 +27,23 @@ static const AccelOps qtest_accel_ops = {
     .has_cpus = false,
 };
 
+/* QEMU brings these up itself; its errors reach the user at hand-off. */
+static const AccelOps tcg_accel_ops = {
+    .name = "tcg",
+    .has_cpus = true,
+    .runs_in_qemu = true,
+};
+
+static const AccelOps kvm_accel_ops = {
+    .name = "kvm",
+    .has_cpus = true,
+    .runs_in_qemu = true,
+};
+
 static const AccelOps *const accels[] = {
     &qtest_accel_ops,
+    &tcg_accel_ops,
+    &kvm_accel_ops,
 };
 
 const AccelOps *accel_find(const char *name)
@@ -88,5 +104,8 @@ bool accel_is_qtest(void)
 
 void accel_reset(void)
 {
+    if (current_accel != NULL && current_accel->manual_virtual_clock) {
+        qemu_clock_set_virtual_manual(false);
+    }
     current_accel = NULL;
 }

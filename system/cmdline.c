@@ -60,7 +60,6 @@ void cmdline_free(QmpdCmdline *cl)
     g_free(cl->pidfile);
     g_free(cl->name);
     g_free(cl->machine_help_type);
-    g_free(cl->accel_from_machine);
     for (int t = 0; t < MIGRATION_CHANNEL_TYPE__MAX; t++) {
         g_free(cl->incoming[t]);
         qapi_free_MigrationChannel(cl->incoming_channel[t]);
@@ -71,7 +70,6 @@ void cmdline_free(QmpdCmdline *cl)
     g_ptr_array_unref(cl->chardevs);
     g_ptr_array_unref(cl->monitors);
     g_ptr_array_unref(cl->machine_args);
-    g_ptr_array_unref(cl->accels);
     g_ptr_array_unref(cl->serials);
     g_ptr_array_unref(cl->add_fds);
     g_free(cl);
@@ -310,16 +308,10 @@ static bool machine_option(QmpdCmdline *cl, const char *option, const char *arg,
 {
     g_autoptr(JsonNode) tree = keyval_parse(arg, "type", NULL, NULL);
 
-    /* The accelerator is not part of the machine configuration. */
+    /* QEMU refuses -accel together with -machine accel=. */
     if (tree != NULL &&
         json_object_has_member(json_node_get_object(tree), "accel")) {
-        JsonNode *accel =
-            json_object_get_member(json_node_get_object(tree), "accel");
-
-        if (JSON_NODE_HOLDS_VALUE(accel)) {
-            replace_string(&cl->accel_from_machine,
-                           json_node_get_string(accel));
-        }
+        cl->accel_from_machine = true;
     }
     return add_machine_arg(cl, option, arg, errp);
 }
@@ -349,6 +341,24 @@ MACHINE_OPTION(opt_memory, "m")
 MACHINE_OPTION(opt_smp, "smp")
 MACHINE_OPTION(opt_boot, "boot")
 MACHINE_OPTION(opt_uuid, "uuid")
+MACHINE_OPTION(opt_cpu, "cpu")
+MACHINE_OPTION(opt_kernel, "kernel")
+MACHINE_OPTION(opt_initrd, "initrd")
+MACHINE_OPTION(opt_append, "append")
+MACHINE_OPTION(opt_bios, "bios")
+MACHINE_OPTION(opt_option_rom, "option-rom")
+
+static bool opt_no_reboot(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    cl->no_reboot = true;
+    return true;
+}
+
+static bool opt_no_shutdown(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    cl->no_shutdown = true;
+    return true;
+}
 
 static bool opt_semihosting(QmpdCmdline *cl, const char *arg, GError **errp)
 {
@@ -357,13 +367,8 @@ static bool opt_semihosting(QmpdCmdline *cl, const char *arg, GError **errp)
 
 static bool opt_accel(QmpdCmdline *cl, const char *arg, GError **errp)
 {
-    g_autoptr(Opts) opts = opts_parse(arg, "accel", errp);
-
-    if (opts == NULL) {
-        return false;
-    }
-    g_ptr_array_add(cl->accels, g_strdup(arg));
-    return true;
+    cl->accel_option = true;
+    return add_machine_arg(cl, "accel", arg, errp);
 }
 
 static bool opt_qtest(QmpdCmdline *cl, const char *arg, GError **errp)
@@ -391,24 +396,32 @@ static bool opt_run_with(QmpdCmdline *cl, const char *arg, GError **errp)
 }
 
 static const CmdlineOption cmdline_options[] = {
-    {"accel", "NAME[,prop=value]", "select an accelerator (qtest)", opt_accel},
+    {"accel", "qtest|tcg|kvm[,thread=single|multi]",
+     "select an accelerator (sugar for -M accel.*)", opt_accel},
     {"acpitable", "[data=]FILE[:FILE]|file=FILE[,sig=,rev=,oem_id=,...]",
      "add a user ACPI table (sugar for -M acpitable.N.*)", opt_acpitable},
     {"add-fd", "fd=N,set=SET[,opaque=TEXT]",
      "add inherited descriptor N to fd set SET", opt_add_fd},
+    {"append", "CMDLINE", "kernel command line (sugar for -M append=)",
+     opt_append},
     {"audio", "none", "audio backend (only 'none')", opt_audio},
+    {"bios", "FILE", "firmware image (sugar for -M firmware=)", opt_bios},
     {"boot", "[order=]DRIVES[,once=,menu=on|off,...]",
      "boot settings (sugar for -M boot.*)", opt_boot},
     {"chardev", "BACKEND,id=ID[,...]", "create a character device",
      opt_chardev},
+    {"cpu", "MODEL[,FEATURES]", "CPU model (sugar for -M cpu=)", opt_cpu},
     {"daemonize", NULL, "detach once initialization succeeded", opt_daemonize},
     {"display", "none", "display backend (only 'none')", opt_display},
     {"fw_cfg", "[name=]NAME,string=STR|file=FILE",
      "add a fw_cfg file (sugar for -M fw-cfg.N.*)", opt_fw_cfg},
     {"h", NULL, "show this help", opt_help},
     {"help", NULL, "show this help", opt_help},
+    {"initrd", "FILE", "initial RAM disk (sugar for -M initrd=)", opt_initrd},
     {"incoming", "URI|defer|CHANNEL|config:KEY=VALUE,...",
      "wait for an incoming migration (or set its parameters)", opt_incoming},
+    {"kernel", "FILE", "boot a Linux kernel (sugar for -M kernel=)",
+     opt_kernel},
     {"m", "[size=]SIZE[,slots=N,maxmem=SIZE]",
      "guest RAM; a bare number is MiB (sugar for -M memory.*)", opt_memory},
     {"M", "TYPE[,prop=value]", "same as -machine", opt_M},
@@ -418,7 +431,13 @@ static const CmdlineOption cmdline_options[] = {
      "attach a monitor to a chardev", opt_mon},
     {"monitor", "SPEC", "human monitor on SPEC (e.g. stdio)", opt_monitor},
     {"name", "[guest=]NAME", "name the virtual machine", opt_name},
+    {"no-reboot", NULL, "exit instead of rebooting (QEMU guests)",
+     opt_no_reboot},
+    {"no-shutdown", NULL, "pause instead of exiting at guest shutdown",
+     opt_no_shutdown},
     {"nodefaults", NULL, "create no default devices", opt_nodefaults},
+    {"option-rom", "FILE[,bootindex=N]",
+     "add an option ROM (sugar for -M option-rom.N.*)", opt_option_rom},
     {"pidfile", "FILE", "write the process id to FILE", opt_pidfile},
     {"preconfig", NULL, "stop in the configuration phase", opt_preconfig},
     {"qmp", "SPEC", "QMP monitor on SPEC (e.g. unix:PATH,server=on)", opt_qmp},
@@ -461,7 +480,6 @@ QmpdCmdline *cmdline_parse(int argc, char **argv, GError **errp)
     cl->chardevs = g_ptr_array_new_with_free_func(g_free);
     cl->monitors = g_ptr_array_new_with_free_func(cmdline_monitor_free);
     cl->machine_args = g_ptr_array_new_with_free_func(cmdline_machine_arg_free);
-    cl->accels = g_ptr_array_new_with_free_func(g_free);
     cl->serials = g_ptr_array_new_with_free_func(g_free);
     cl->add_fds = g_ptr_array_new_with_free_func(cmdline_add_fd_free);
 

@@ -7,6 +7,7 @@
 
 #include "prelude.h"
 
+#include "accel/qemu-backend.h"
 #include "chardev/char.h"
 #include "hw/char/serial-isa.h"
 #include "hw/core/machine-board.h"
@@ -16,6 +17,7 @@
 #include "hw/nvram/fw_cfg.h"
 #include "hw/rtc/rtc-device.h"
 #include "qom/object-tree.h"
+#include "system/accel.h"
 #include "system/machine-init.h"
 #include "system/phase.h"
 #include "system/runstate.h"
@@ -25,6 +27,50 @@
 static GPtrArray *serial_ports;
 /* The configuration before migrate-incoming applied the stream's. */
 static MachineProperties *incoming_prior;
+/* What the command line says about running a QEMU guest. */
+static QemuBackendOptions backend_options;
+
+void machine_init_set_backend_options(const QemuBackendOptions *opts)
+{
+    backend_options = *opts;
+}
+
+bool machine_init_select_accel(GError **errp)
+{
+    g_autoptr(MachineProperties) full =
+        machine_config_fill_defaults(machine_config_get());
+    const char *name = AccelType_str(full->accel->type);
+    const AccelOps *current = accel_get_current();
+
+    if (current != NULL && g_str_equal(current->name, name)) {
+        return true;
+    }
+    accel_reset();
+    return accel_select(name, errp);
+}
+
+/*
+ * Members only a guest that executes code can use; the built-in machine
+ * refuses them rather than ignore them.
+ */
+static bool check_builtin_members(const MachineProperties *cfg, GError **errp)
+{
+    const char *member = cfg->kernel       ? "kernel"
+                         : cfg->initrd     ? "initrd"
+                         : cfg->append     ? "append"
+                         : cfg->firmware   ? "firmware"
+                         : cfg->option_rom ? "option-rom"
+                                           : NULL;
+
+    if (member != NULL) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "%s: the qtest accelerator runs no guest code; set "
+                    "accel.type to tcg or kvm",
+                    member);
+        return false;
+    }
+    return true;
+}
 
 void machine_init_enter_configuration(bool incoming)
 {
@@ -101,9 +147,45 @@ void machine_teardown(void)
     machine_board_cleanup();
 }
 
+/*
+ * The QEMU backend path: qmpd builds no devices; QEMU gets the frozen
+ * configuration and the -serial chardevs.  A failure unfreezes the
+ * configuration, so the phase goes on as before.
+ */
+static bool machine_start_in_qemu(GError **errp)
+{
+    g_autoptr(MachineProperties) before = machine_config_snapshot();
+    g_autoptr(GPtrArray) serials = g_ptr_array_new_with_free_func(g_free);
+
+    for (guint i = 0; serial_ports != NULL && i < serial_ports->len; i++) {
+        g_ptr_array_add(serials, g_strdup(g_ptr_array_index(serial_ports, i)));
+    }
+    machine_config_freeze();
+    if (!qemu_backend_start(machine_config_get(), serials, &backend_options,
+                            errp)) {
+        machine_config_restore(g_steal_pointer(&before));
+        return false;
+    }
+    while (phase_get() < PHASE_MACHINE_READY) {
+        phase_advance(phase_get() + 1);
+    }
+    /* QEMU's own run state is what query-status reports from now on. */
+    runstate_set(backend_options.start_paused ? RUN_STATE_PAUSED
+                                              : RUN_STATE_RUNNING);
+    return true;
+}
+
 static bool machine_initialize(GError **errp)
 {
     const MachineProperties *cfg = machine_config_get();
+
+    if (!machine_init_select_accel(errp)) {
+        return false;
+    }
+    if (!accel_get_current()->runs_in_qemu &&
+        !check_builtin_members(cfg, errp)) {
+        return false;
+    }
 
     /* Checked here, not at set time: chardevs may be added later. */
     if (cfg->semihosting_config != NULL &&
@@ -133,12 +215,36 @@ bool machine_init_complete(GError **errp)
                     "initialization");
         return false;
     }
+    if (!machine_init_select_accel(errp)) {
+        return false;
+    }
+    if (accel_get_current()->runs_in_qemu) {
+        if (runstate_get() == RUN_STATE_INMIGRATE) {
+            g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                        "accel: a guest run by QEMU cannot wait for an "
+                        "incoming migration yet");
+            return false;
+        }
+        return machine_start_in_qemu(errp);
+    }
     if (!machine_initialize(errp)) {
         return false;
     }
     /* A pending incoming migration decides whether the machine runs. */
     if (runstate_get() != RUN_STATE_INMIGRATE && runstate_get_autostart()) {
         vm_start();
+    }
+    return true;
+}
+
+/* Migrating a QEMU-run guest is not built yet; refuse it clearly. */
+static bool accel_is_builtin(GError **errp)
+{
+    if (accel_get_current()->runs_in_qemu) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "accel: migrating a guest run by QEMU is not supported "
+                    "yet");
+        return false;
     }
     return true;
 }
@@ -155,6 +261,12 @@ bool machine_incoming_prepare(const MachineProperties *stream_cfg,
     }
     prior = machine_config_snapshot();
     if (!machine_config_set(stream_cfg, NULL, errp)) {
+        return false;
+    }
+    if (!machine_init_select_accel(errp) || !accel_is_builtin(errp)) {
+        machine_config_restore(g_steal_pointer(&prior));
+        machine_object_sync(NULL);
+        machine_init_select_accel(NULL);
         return false;
     }
     if (!machine_initialize(errp)) {

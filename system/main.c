@@ -15,6 +15,7 @@
 
 #include <glib-unix.h>
 
+#include "accel/qemu-backend.h"
 #include "chardev/char.h"
 #include "hw/core/machine-board.h"
 #include "hw/core/machine-config.h"
@@ -113,32 +114,16 @@ static bool configure_machine(const QmpdCmdline *cl, GError **errp)
 }
 
 /*
- * The accelerator: -accel, -M accel= (not both, as QEMU) or, since qtest
- * is the only one, qtest by default.
+ * The accelerator is a configuration member (-accel and -M accel= are
+ * its sugar) chosen when the configuration phase ends; QEMU refuses the
+ * two spellings together, and so does qmpd.
  */
-static bool configure_accel(const QmpdCmdline *cl, GError **errp)
+static bool check_accel_options(const QmpdCmdline *cl, GError **errp)
 {
-    const char *name = "qtest";
-    g_auto(GStrv) parts = NULL;
-
-    if (cl->accel_from_machine != NULL && cl->accels->len > 0) {
+    if (cl->accel_from_machine && cl->accel_option) {
         g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
                     "The -accel and \"-machine accel=\" options are "
                     "incompatible");
-        return false;
-    }
-    if (cl->accel_from_machine != NULL) {
-        name = cl->accel_from_machine;
-    } else if (cl->accels->len > 0) {
-        parts = g_strsplit(g_ptr_array_index(cl->accels, 0), ",", 2);
-        name = parts[0];
-    }
-    if (!accel_select(name, errp)) {
-        if (cl->accel_from_machine != NULL) {
-            g_prefix_error(errp, "-machine accel=%s: ", name);
-        } else {
-            g_prefix_error(errp, "-accel %s: ", name);
-        }
         return false;
     }
     return true;
@@ -349,9 +334,17 @@ static bool qmpd_init(const QmpdCmdline *cl, QmpCommandList *cmds,
         return false;
     }
     vm_identity_set_name(cl->name);
-    if (!configure_accel(cl, errp) || !configure_machine(cl, errp)) {
+    if (!check_accel_options(cl, errp) || !configure_machine(cl, errp) ||
+        !machine_init_select_accel(errp)) {
         return false;
     }
+    machine_init_set_backend_options(&(QemuBackendOptions){
+        .start_paused = cl->start_paused,
+        .no_reboot = cl->no_reboot,
+        .no_shutdown = cl->no_shutdown,
+        .name = cl->name,
+        .exited = qmpd_main_loop_quit,
+    });
     qmp_init_marshal(cmds);
     monitor_init_globals(cmds, phase_get);
 
@@ -389,6 +382,7 @@ static bool qmpd_init(const QmpdCmdline *cl, QmpCommandList *cmds,
 
 static void qmpd_cleanup(QmpCommandList *cmds)
 {
+    qemu_backend_stop();
     migration_shutdown();
     qtest_server_cleanup();
     machine_teardown();
@@ -405,6 +399,7 @@ int main(int argc, char **argv)
     g_autoptr(GError) err = NULL;
     g_autoptr(QmpdCmdline) cl = cmdline_parse(argc, argv, &err);
     QmpCommandList *cmds;
+    int status;
 
     if (cl == NULL) {
         g_autofree char *name = g_path_get_basename(argv[0]);
@@ -462,6 +457,7 @@ int main(int argc, char **argv)
     qmpd_main_loop_run();
 
     monitor_flush_all(EXIT_FLUSH_TIMEOUT_MS);
+    status = qemu_backend_exit_status();
     qmpd_cleanup(cmds);
-    return 0;
+    return status;
 }

@@ -71,6 +71,14 @@ void qmpd_shutdown_request(ShutdownCause cause)
     }
 }
 
+void qmpd_main_loop_quit(void)
+{
+    shutdown_pending = true;
+    if (main_loop != NULL) {
+        g_main_loop_quit(main_loop);
+    }
+}
+
 bool qmpd_shutdown_requested(void)
 {
     return shutdown_pending;

@@ -420,6 +420,53 @@ static bool check_rtc(const RtcConfig *rtc, const MachineType *mt,
     return true;
 }
 
+/*
+ * The guest-boot members are paths and names QEMU interprets when it
+ * starts; what can be known now is that they say something.
+ */
+static bool check_guest_boot(const MachineProperties *cfg, GError **errp)
+{
+    static const struct {
+        const char *member;
+        size_t offset;
+    } paths[] = {
+        {"cpu", offsetof(MachineProperties, cpu)},
+        {"kernel", offsetof(MachineProperties, kernel)},
+        {"initrd", offsetof(MachineProperties, initrd)},
+        {"firmware", offsetof(MachineProperties, firmware)},
+    };
+    guint i = 0;
+
+    for (gsize k = 0; k < G_N_ELEMENTS(paths); k++) {
+        const char *value =
+            *(const char *const *)((const char *)cfg + paths[k].offset);
+
+        if (value != NULL && value[0] == '\0') {
+            return fail(errp, paths[k].member, "must not be empty");
+        }
+    }
+    if (cfg->accel != NULL && cfg->accel->has_thread &&
+        (!cfg->accel->has_type || cfg->accel->type != ACCEL_TYPE_TCG)) {
+        return fail(errp, "accel.thread",
+                    "only the tcg accelerator has a thread mode");
+    }
+    if (cfg->accel != NULL && cfg->accel->binary != NULL &&
+        cfg->accel->binary[0] == '\0') {
+        return fail(errp, "accel.binary", "must not be empty");
+    }
+    for (OptionRomList *l = cfg->option_rom; l != NULL; l = l->next, i++) {
+        g_autofree char *path = g_strdup_printf("option-rom[%u]", i);
+
+        if (l->value->file[0] == '\0') {
+            return fail(errp, path, "file must not be empty");
+        }
+        if (l->value->has_bootindex && l->value->bootindex < 0) {
+            return fail(errp, path, "bootindex must not be negative");
+        }
+    }
+    return true;
+}
+
 bool machine_config_check(const MachineProperties *cfg, GPtrArray *warnings,
                           GError **errp)
 {
@@ -443,7 +490,7 @@ bool machine_config_check(const MachineProperties *cfg, GPtrArray *warnings,
         !check_smbios(cfg->smbios, &smp, errp) ||
         !check_fw_cfg(cfg->fw_cfg, mt, warnings, errp) ||
         !check_acpitable(cfg->acpitable, mt, errp) ||
-        !check_rtc(cfg->rtc, mt, errp)) {
+        !check_rtc(cfg->rtc, mt, errp) || !check_guest_boot(cfg, errp)) {
         return false;
     }
     /*

@@ -157,6 +157,17 @@ static void fill_semihosting(MachineProperties *cfg)
     SET_DEFAULT(sh, userspace, false);
 }
 
+static void fill_accel(MachineProperties *cfg, const MachineType *mt)
+{
+    if (cfg->accel == NULL) {
+        cfg->accel = g_new0(AccelConfig, 1);
+    }
+    SET_DEFAULT(cfg->accel, type, ACCEL_TYPE_QTEST);
+    if (mt->default_cpu_model != NULL) {
+        SET_DEFAULT_STR(cfg, cpu, mt->default_cpu_model);
+    }
+}
+
 MachineProperties *machine_config_fill_defaults(const MachineProperties *cfg)
 {
     MachineProperties *full = QAPI_CLONE(MachineProperties, cfg);
@@ -178,5 +189,6 @@ MachineProperties *machine_config_fill_defaults(const MachineProperties *cfg)
     fill_smbios(full, mt);
     fill_rtc(full, mt);
     fill_semihosting(full);
+    fill_accel(full, mt);
     return full;
 }

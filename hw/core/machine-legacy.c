@@ -8,6 +8,7 @@
 #include "prelude.h"
 
 #include <errno.h>
+#include <unistd.h>
 
 #include "hw/core/machine-legacy.h"
 #include "util/cutils.h"
@@ -543,9 +544,94 @@ static JsonNode *legacy_uuid(const char *arg, GError **errp)
     return wrap(root);
 }
 
+/* ---- -accel, -cpu and the direct-boot options ---- */
+
 /*
- * -machine keys that are not configuration members: "accel" picks the
- * accelerator and "smbios-entry-point-type" is QEMU's spelling of
+ * An accelerator list "kvm:tcg" is tried in order by QEMU; qmpd decides
+ * when the option is read, taking the first entry this host can run: kvm
+ * only where /dev/kvm opens, tcg and qtest always.  An unknown name is
+ * kept, so the configuration check reports it.
+ */
+static char *accel_pick(const char *list)
+{
+    g_auto(GStrv) names = g_strsplit(list, ":", -1);
+
+    for (guint i = 0; names[i] != NULL; i++) {
+        if (g_str_equal(names[i], "kvm") && names[i + 1] != NULL &&
+            access("/dev/kvm", R_OK | W_OK) != 0) {
+            continue;
+        }
+        return g_strdup(names[i]);
+    }
+    return g_strdup(list);
+}
+
+static JsonNode *legacy_accel(const char *arg, GError **errp)
+{
+    static const char *const keys[] = {"accel", "thread", NULL};
+    g_autoptr(Opts) opts = opts_parse(arg, "accel", errp);
+    JsonObject *root = json_object_new();
+    g_autoptr(JsonNode) result = wrap(root);
+    JsonObject *accel = object_child(root, "accel");
+
+    if (opts == NULL || !reject_id(opts, errp) ||
+        !opts_check_keys(opts, keys, errp)) {
+        return NULL;
+    }
+    if (!opts_has(opts, "accel")) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "Parameter 'accel' is missing");
+        return NULL;
+    }
+    g_autofree char *name = accel_pick(opts_get(opts, "accel"));
+
+    json_object_set_string_member(accel, "type", name);
+    if (opts_has(opts, "thread")) {
+        json_object_set_string_member(accel, "thread",
+                                      opts_get(opts, "thread"));
+    }
+    return g_steal_pointer(&result);
+}
+
+/* -cpu, -kernel, -initrd, -append, -bios: the whole argument is the value. */
+static JsonNode *legacy_string(const char *member, const char *arg)
+{
+    JsonObject *root = json_object_new();
+
+    json_object_set_string_member(root, member, arg);
+    return wrap(root);
+}
+
+static JsonNode *legacy_option_rom(const char *arg, GError **errp)
+{
+    static const char *const keys[] = {"romfile", "bootindex", NULL};
+    g_autoptr(Opts) opts = opts_parse(arg, "romfile", errp);
+    JsonObject *root = json_object_new();
+    g_autoptr(JsonNode) result = wrap(root);
+    JsonObject *rom = json_object_new();
+
+    json_array_add_object_element(array_child(root, "option-rom"), rom);
+    if (opts == NULL || !reject_id(opts, errp) ||
+        !opts_check_keys(opts, keys, errp)) {
+        return NULL;
+    }
+    if (!opts_has(opts, "romfile")) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "Option ROM file is not specified");
+        return NULL;
+    }
+    json_object_set_string_member(rom, "file", opts_get(opts, "romfile"));
+    if (opts_has(opts, "bootindex")) {
+        json_object_set_string_member(rom, "bootindex",
+                                      opts_get(opts, "bootindex"));
+    }
+    return g_steal_pointer(&result);
+}
+
+/*
+ * -machine keys that are not configuration members: "accel=NAME" is
+ * sugar for accel.type (a list picks as -accel does) and
+ * "smbios-entry-point-type" is QEMU's spelling of
  * smbios.entry-point-type.  Underscores in top-level keys become dashes,
  * as QEMU does.
  */
@@ -575,10 +661,12 @@ static JsonNode *legacy_machine(const char *arg, bool *ret_help, GError **errp)
             json_node_unref(result);
             return NULL;
         }
-        if (g_str_equal(dashed, "accel")) {
-            continue;
-        }
-        if (g_str_equal(dashed, "smbios-entry-point-type")) {
+        if (g_str_equal(dashed, "accel") && JSON_NODE_HOLDS_VALUE(value)) {
+            g_autofree char *picked = accel_pick(json_node_get_string(value));
+
+            json_object_set_string_member(object_child(piece, "accel"), "type",
+                                          picked);
+        } else if (g_str_equal(dashed, "smbios-entry-point-type")) {
             json_object_set_member(object_child(piece, "smbios"),
                                    "entry-point-type", json_node_copy(value));
         } else {
@@ -593,10 +681,46 @@ static JsonNode *legacy_machine(const char *arg, bool *ret_help, GError **errp)
     return result;
 }
 
+/* The key tables by the configuration member they fill. */
+static const struct {
+    const char *member;
+    const KeyMap *map;
+} key_tables[] = {
+    {"smbios.type0", smbios_type0_keys},
+    {"smbios.type1", smbios_type1_keys},
+    {"smbios.type2", smbios_type2_keys},
+    {"smbios.type3", smbios_type3_keys},
+    {"smbios.type4", smbios_type4_keys},
+    {"smbios.type8", smbios_type8_keys},
+    {"smbios.type9", smbios_type9_keys},
+    {"smbios.type17", smbios_type17_keys},
+    {"smbios.type41", smbios_type41_keys},
+    {"rtc", rtc_keys},
+    {"fw-cfg", fw_cfg_keys},
+    {"acpitable", acpitable_keys},
+};
+
+const char *machine_legacy_key_for(const char *member, const char *field)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(key_tables); i++) {
+        if (!g_str_equal(key_tables[i].member, member)) {
+            continue;
+        }
+        for (const KeyMap *m = key_tables[i].map; m->key != NULL; m++) {
+            if (m->member != NULL && g_str_equal(m->member, field)) {
+                return m->key;
+            }
+        }
+        return NULL;
+    }
+    return NULL;
+}
+
 static const char *const legacy_options[] = {
-    "smbios", "rtc", "fw_cfg", "acpitable", "semihosting-config",
-    "m",      "smp", "boot",   "uuid",      "machine",
-    "M",      NULL,
+    "smbios", "rtc",   "fw_cfg",     "acpitable", "semihosting-config",
+    "m",      "smp",   "boot",       "uuid",      "machine",
+    "M",      "accel", "cpu",        "kernel",    "initrd",
+    "append", "bios",  "option-rom", NULL,
 };
 
 bool machine_legacy_is_option(const char *option)
@@ -630,6 +754,15 @@ JsonNode *machine_legacy_to_keyval(const char *option, const char *arg,
         return legacy_uuid(arg, errp);
     } else if (g_str_equal(option, "machine") || g_str_equal(option, "M")) {
         return legacy_machine(arg, ret_help, errp);
+    } else if (g_str_equal(option, "accel")) {
+        return legacy_accel(arg, errp);
+    } else if (g_str_equal(option, "bios")) {
+        return legacy_string("firmware", arg);
+    } else if (g_str_equal(option, "option-rom")) {
+        return legacy_option_rom(arg, errp);
+    } else if (g_str_equal(option, "cpu") || g_str_equal(option, "kernel") ||
+               g_str_equal(option, "initrd") || g_str_equal(option, "append")) {
+        return legacy_string(option, arg);
     }
     g_return_val_if_reached(NULL);
 }

@@ -34,6 +34,13 @@ static const MachineMember machine_members[] = {
     {"fw-cfg", "[FwCfgItem]", "User fw_cfg files"},
     {"acpitable", "[AcpiTableConfig]", "User ACPI tables"},
     {"semihosting-config", "SemihostingConfig", "Semihosting configuration"},
+    {"accel", "AccelConfig", "Accelerator"},
+    {"cpu", "str", "CPU model"},
+    {"kernel", "str", "Linux kernel image booted directly"},
+    {"initrd", "str", "Initial RAM disk for the kernel"},
+    {"append", "str", "Kernel command line"},
+    {"firmware", "str", "Firmware image"},
+    {"option-rom", "[OptionRom]", "Extra option ROMs"},
 };
 
 static Object *machine_obj;

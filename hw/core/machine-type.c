@@ -20,6 +20,7 @@ static const MachineType machine_types[] = {
         .default_ram_size = 128 * 1024 * 1024,
         .max_cpus = 255,
         .default_boot_order = "cad",
+        .default_cpu_model = "qemu64",
         .has_fw_cfg = true,
         .has_smbios = true,
         .has_acpi = true,

@@ -111,5 +111,53 @@ QmpCommandList *monitor_command_list(void);
  */
 void monitor_flush_all(int timeout_ms);
 
+/*
+ * Request routing: a layer that runs commands elsewhere (the QEMU
+ * backend) sees each well-formed request of a negotiated QMP session
+ * before local dispatch and may take it.  A taken request is answered
+ * later with monitor_request_complete(); until then the session's later
+ * requests wait, so replies keep the order of requests.  An exec-oob
+ * request never waits and never holds the others back.
+ */
+typedef struct MonitorPending MonitorPending;
+
+typedef struct MonitorRequestRouter {
+    /*
+     * @command: the request's "execute" (or "exec-oob") name
+     * @request: (transfer none): the whole request object
+     * Returns true to take the request; it must then call
+     * monitor_request_complete(@pending) exactly once, possibly before
+     * returning.  Returns false to let qmpd dispatch it.
+     */
+    bool (*take)(const char *command, JsonNode *request,
+                 MonitorPending *pending, void *opaque);
+} MonitorRequestRouter;
+
+/**
+ * monitor_set_request_router:
+ * @router: (transfer none) (nullable): NULL removes the router
+ */
+void monitor_set_request_router(const MonitorRequestRouter *router,
+                                void *opaque);
+
+/**
+ * monitor_request_complete:
+ * @pending: (transfer full): what the router's take() was given
+ * @reply: (transfer none): the complete reply object; its "id" member is
+ *         replaced by the request's id (or removed when it had none)
+ *
+ * Sends @reply to the session that asked, unless that client has gone
+ * (then it is dropped), and resumes the session's waiting requests.
+ */
+void monitor_request_complete(MonitorPending *pending, JsonNode *reply);
+
+/**
+ * monitor_broadcast_event:
+ * @msg: (transfer none): a complete event object, timestamp included
+ *
+ * Sends @msg to every negotiated QMP session, as qmpd's own events are.
+ */
+void monitor_broadcast_event(JsonNode *msg);
+
 /** monitor_cleanup: detaches and frees every monitor. */
 void monitor_cleanup(void);

@@ -7,10 +7,11 @@
  * "qtest", which has no CPU at all: devices are driven only through the
  * qtest protocol and the virtual clock moves only when qtest steps it.
  *
- * Contract: exactly one accelerator is selected, once, before machine
- * initialization (PHASE_ACCEL_CREATED).  With nothing on the command line
- * qmpd selects "qtest" too, since no other accelerator exists yet (QEMU
- * would pick tcg or kvm).
+ * Contract: one accelerator is selected at a time.  It is a member of the
+ * machine configuration (accel.type): selected at start-up from the
+ * command line's configuration, and again when the configuration phase
+ * ends if machine-set changed it.  qmpd's default is "qtest" (QEMU would
+ * pick tcg or kvm).
  */
 
 #include "prelude.h"
@@ -23,6 +24,11 @@ typedef struct AccelOps {
     bool manual_virtual_clock;
     /* False for accelerators that cannot execute guest code. */
     bool has_cpus;
+    /*
+     * True when a QEMU process runs the machine and qmpd manages it
+     * (accel/qemu/); false for the built-in machine.
+     */
+    bool runs_in_qemu;
 } AccelOps;
 
 /**
@@ -56,5 +62,8 @@ bool accel_is_qtest(void);
  */
 const AccelOps *accel_find(const char *name);
 
-/** accel_reset: forgets the selection (tests only). */
+/**
+ * accel_reset: forgets the selection, so that the configuration phase
+ * can pick again (and tests can start over).
+ */
 void accel_reset(void);

@@ -52,7 +52,10 @@ typedef struct QmpdCmdline {
     char *name;
     bool machine_help; /* -M help or -M TYPE,help */
     char *machine_help_type;
-    char *accel_from_machine; /* -M accel=... */
+    bool accel_from_machine; /* some -M set accel */
+    bool accel_option;       /* some -accel was given */
+    bool no_reboot;          /* -no-reboot: a guest reboot shuts down */
+    bool no_shutdown;        /* -no-shutdown: a guest shutdown pauses */
     /* -incoming per channel type: the option's text ("defer" for main)
      * and its channel (NULL for "defer"); a later option replaces. */
     char *incoming[MIGRATION_CHANNEL_TYPE__MAX];
@@ -63,7 +66,6 @@ typedef struct QmpdCmdline {
     GPtrArray *chardevs;     /* of char *, -chardev specs in order */
     GPtrArray *monitors;     /* of CmdlineMonitor *, in order */
     GPtrArray *machine_args; /* of CmdlineMachineArg *, in order */
-    GPtrArray *accels;       /* of char *, -accel in order */
     GPtrArray *serials;      /* of char *, -serial in order */
     GPtrArray *add_fds;      /* of CmdlineAddFd *, in order */
 } QmpdCmdline;

@@ -5,6 +5,7 @@
  * Leaving the configuration phase: machine initialization and start.
  */
 
+#include "accel/qemu-backend.h"
 #include "prelude.h"
 #include "qapi-types.h"
 
@@ -26,6 +27,21 @@ void machine_init_enter_configuration(bool incoming);
  * initialization, on machines that have ISA serial ports.
  */
 void machine_init_add_serial(const char *chardev_id);
+
+/**
+ * machine_init_set_backend_options:
+ * @opts: (transfer none): copied; its @name must outlive the process
+ *
+ * Records the command line's run-control options for a QEMU-run guest.
+ */
+void machine_init_set_backend_options(const QemuBackendOptions *opts);
+
+/**
+ * machine_init_select_accel:
+ * Selects the accelerator the current configuration names (accel.type,
+ * default qtest), unless it is already the selected one.
+ */
+bool machine_init_select_accel(GError **errp);
 
 /**
  * machine_init_complete:

@@ -57,6 +57,13 @@ bool runstate_get_autostart(void);
  */
 void qmpd_shutdown_request(ShutdownCause cause);
 
+/**
+ * qmpd_main_loop_quit:
+ * Ends the main loop without an event of qmpd's own: the QEMU backend
+ * calls it when QEMU has exited, having forwarded QEMU's events.
+ */
+void qmpd_main_loop_quit(void);
+
 /** qmpd_shutdown_requested: Returns: a shutdown is pending. */
 bool qmpd_shutdown_requested(void);
 

@@ -444,7 +444,14 @@ static void test_help(void)
         "  fw-cfg=<[FwCfgItem]> - User fw_cfg files\n"
         "  acpitable=<[AcpiTableConfig]> - User ACPI tables\n"
         "  semihosting-config=<SemihostingConfig> - Semihosting "
-        "configuration\n");
+        "configuration\n"
+        "  accel=<AccelConfig> - Accelerator\n"
+        "  cpu=<str> - CPU model\n"
+        "  kernel=<str> - Linux kernel image booted directly\n"
+        "  initrd=<str> - Initial RAM disk for the kernel\n"
+        "  append=<str> - Kernel command line\n"
+        "  firmware=<str> - Firmware image\n"
+        "  option-rom=<[OptionRom]> - Extra option ROMs\n");
     g_clear_pointer(&out, g_free);
     g_clear_pointer(&errs, g_free);
     g_assert_cmpint(run("-M none,help", &out, &errs), ==, 0);

@@ -376,8 +376,12 @@ static void test_startup_errors(void)
         {"-qtest stdio -qtest-log /nonexistent/dir/log",
          "-qtest stdio: cannot open qtest log '/nonexistent/dir/log': No such "
          "file or directory"},
-        {"-accel kvm", "-accel kvm: invalid accelerator kvm"},
-        {"-M accel=tcg", "invalid accelerator tcg"},
+        {"-accel nope",
+         "-accel nope: Parameter 'accel.type' does not accept value 'nope'"},
+        {"-M accel=nope",
+         "-M accel=nope: Parameter 'accel.type' does not accept value 'nope'"},
+        {"-accel tcg -M accel=qtest",
+         "The -accel and \"-machine accel=\" options are incompatible"},
     };
 
     for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {

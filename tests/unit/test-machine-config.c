@@ -467,12 +467,14 @@ static const DefaultsCase defaults_cases[] = {
      "\"current-speed\":2000},"
      "\"type17\":{\"loc-pfx\":\"DIMM\",\"manufacturer\":\"QEMU\","
      "\"speed\":0}},"
-     "\"rtc\":{\"base\":\"utc\",\"clock\":\"host\",\"driftfix\":\"none\"}}"},
+     "\"rtc\":{\"base\":\"utc\",\"clock\":\"host\",\"driftfix\":\"none\"},"
+     "\"accel\":{\"type\":\"qtest\"},\"cpu\":\"qemu64\"}"},
     {"{\"type\": \"none\"}",
      "{\"type\":\"none\",\"smp\":{\"cpus\":1,\"maxcpus\":1,\"sockets\":1,"
      "\"dies\":1,\"clusters\":1,\"cores\":1,\"threads\":1},"
      "\"memory\":{\"size\":0,\"max-size\":0,\"slots\":0},"
-     "\"boot\":{\"menu\":false,\"reboot-timeout\":-1,\"strict\":false}}"},
+     "\"boot\":{\"menu\":false,\"reboot-timeout\":-1,\"strict\":false},"
+     "\"accel\":{\"type\":\"qtest\"}}"},
     {"{\"type\": \"pc\", \"memory\": {\"size\": 1000},"
      " \"smbios\": {\"type0\": {}, \"type2\": {}, \"type8\": [{}],"
      " \"type9\": [{}], \"type11\": {}, \"type41\": [{}]},"
@@ -502,7 +504,7 @@ static const DefaultsCase defaults_cases[] = {
      "\"type41\":[{\"kind\":\"other\",\"instance\":1}]},"
      "\"rtc\":{\"base\":\"utc\",\"clock\":\"host\",\"driftfix\":\"none\"},"
      "\"semihosting-config\":{\"enable\":true,\"target\":\"auto\","
-     "\"userspace\":false}}"},
+     "\"userspace\":false},\"accel\":{\"type\":\"qtest\"},\"cpu\":\"qemu64\"}"},
 };
 
 static void test_defaults(void)

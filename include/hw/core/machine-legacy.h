@@ -37,3 +37,17 @@ bool machine_legacy_is_option(const char *option);
  */
 JsonNode *machine_legacy_to_keyval(const char *option, const char *arg,
                                    bool *ret_help, GError **errp);
+
+/**
+ * machine_legacy_key_for:
+ * @member: the configuration member a legacy option fills, e.g.
+ *          "smbios.type4", "rtc", "fw-cfg", "acpitable"
+ * @field: a field of that member, e.g. "sock-pfx"
+ *
+ * The reverse of the sugar: the legacy option key that sets @field
+ * ("sock_pfx"), for rendering a configuration as QEMU options.
+ *
+ * Returns: (transfer none) (nullable): the key, NULL when no legacy key
+ * sets @field.
+ */
+const char *machine_legacy_key_for(const char *member, const char *field);

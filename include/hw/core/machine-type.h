@@ -18,6 +18,7 @@ typedef struct MachineType {
     uint64_t default_ram_size;
     int max_cpus;
     const char *default_boot_order; /* NULL: no boot order */
+    const char *default_cpu_model;  /* NULL: no CPU model */
     bool has_fw_cfg;
     bool has_smbios;
     bool has_acpi;

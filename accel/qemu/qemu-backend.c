@@ -1,0 +1,461 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The QEMU backend (include/accel/qemu-backend.h): the hand-off from the
+ * configuration phase to a QEMU process, and qmpd as the QMP endpoint in
+ * front of it afterwards.
+ */
+
+#include "prelude.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "accel/qemu-backend.h"
+#include "accel/qemu-cmdline.h"
+#include "monitor/monitor.h"
+#include "qapi-events.h"
+#include "qemu-introspect.h"
+#include "qemu-process.h"
+#include "qemu-qmp-client.h"
+#include "qemu-serial-relay.h"
+#include "util/error.h"
+
+/* How long QEMU may take to come up and answer its first commands. */
+#define QEMU_START_TIMEOUT_US (30 * G_USEC_PER_SEC)
+/* QEMU's descriptor numbers: control channel, then relays, then blobs. */
+#define QEMU_CONTROL_FD 3
+#define QEMU_FIRST_SERIAL_FD 4
+/* The oldest QEMU whose interfaces qmpd renders for. */
+#define QEMU_MIN_MAJOR 7
+#define QEMU_MIN_MINOR 2
+
+/*
+ * Commands qmpd keeps answering after the hand-off: the configuration it
+ * owns, its own chardevs, fd sets and monitors, and the protocol itself.
+ */
+static const char *const local_commands[] = {
+    "qmp_capabilities",
+    "machine-set",
+    "query-machine-config",
+    "x-exit-preconfig",
+    "chardev-add",
+    "chardev-remove",
+    "query-chardev",
+    "ringbuf-read",
+    "ringbuf-write",
+    "add-fd",
+    "remove-fd",
+    "query-fdsets",
+    "getfd",
+    "closefd",
+    NULL,
+};
+
+typedef struct QemuBackend {
+    QemuProcess *proc;
+    QemuQmpClient *qmp;
+    GPtrArray *relays; /* of QemuSerialRelay * */
+    bool running;
+    bool saw_shutdown;
+    int exit_status;
+    void (*exited)(void);
+} QemuBackend;
+
+static QemuBackend backend;
+
+static bool is_local(const char *command)
+{
+    return g_strv_contains(local_commands, command);
+}
+
+/* ---- forwarding ---- */
+
+static JsonNode *error_reply(const char *desc)
+{
+    JsonObject *err = json_object_new();
+    JsonObject *obj = json_object_new();
+
+    json_object_set_string_member(err, "class", "GenericError");
+    json_object_set_string_member(err, "desc", desc);
+    json_object_set_object_member(obj, "error", err);
+    return json_node_init_object(json_node_alloc(), obj);
+}
+
+static void forward_reply_cb(JsonNode *reply, void *opaque)
+{
+    MonitorPending *pending = opaque;
+    g_autoptr(JsonNode) lost = NULL;
+
+    if (reply == NULL) {
+        lost = error_reply("QEMU exited before it answered");
+        reply = lost;
+    }
+    monitor_request_complete(pending, reply);
+}
+
+/* Completes @pending with QEMU's answer merged by @merge, or its error. */
+static void merged_reply(MonitorPending *pending, JsonNode *reply,
+                         JsonNode *(*merge)(JsonNode *theirs,
+                                            const char *const *local))
+{
+    JsonObject *obj = reply != NULL ? json_node_get_object(reply) : NULL;
+    JsonObject *out;
+    g_autoptr(JsonNode) answer = NULL;
+
+    if (obj == NULL || !json_object_has_member(obj, "return")) {
+        forward_reply_cb(reply, pending);
+        return;
+    }
+    out = json_object_new();
+    json_object_set_member(
+        out, "return",
+        merge(json_object_get_member(obj, "return"), local_commands));
+    answer = json_node_init_object(json_node_alloc(), out);
+    json_object_unref(out);
+    monitor_request_complete(pending, answer);
+}
+
+static void commands_reply_cb(JsonNode *reply, void *opaque)
+{
+    merged_reply(opaque, reply, qemu_introspect_commands);
+}
+
+static void schema_reply_cb(JsonNode *reply, void *opaque)
+{
+    merged_reply(opaque, reply, qemu_introspect_schema);
+}
+
+static bool router_take(const char *command, JsonNode *request,
+                        MonitorPending *pending, void *opaque)
+{
+    g_autoptr(JsonNode) copy = NULL;
+    g_autofree char *text = NULL;
+    JsonObject *obj;
+
+    if (!backend.running || is_local(command)) {
+        return false;
+    }
+    /*
+     * Introspection is asked of QEMU when a client wants it, not kept:
+     * QEMU's schema as a JSON tree would be most of qmpd's memory.
+     */
+    if (g_str_equal(command, "query-commands") ||
+        g_str_equal(command, "query-qmp-schema")) {
+        g_autoptr(JsonNode) ask = json_node_new(JSON_NODE_OBJECT);
+        JsonObject *req = json_object_new();
+
+        json_object_set_string_member(req, "execute", command);
+        json_node_take_object(ask, req);
+        qemu_qmp_client_send(backend.qmp, ask,
+                             g_str_equal(command, "query-commands")
+                                 ? commands_reply_cb
+                                 : schema_reply_cb,
+                             pending);
+        return true;
+    }
+    /* The private channel has no out-of-band mode; ids are the client's. */
+    text = json_to_string(request, FALSE);
+    copy = json_from_string(text, NULL);
+    obj = json_node_get_object(copy);
+    if (json_object_has_member(obj, "exec-oob")) {
+        json_object_set_string_member(obj, "execute", command);
+        json_object_remove_member(obj, "exec-oob");
+    }
+    json_object_remove_member(obj, "id");
+    qemu_qmp_client_send(backend.qmp, copy, forward_reply_cb, pending);
+    return true;
+}
+
+static const MonitorRequestRouter router = {
+    .take = router_take,
+};
+
+/* ---- events and exit ---- */
+
+static void on_event(JsonNode *event, void *opaque)
+{
+    JsonObject *obj = json_node_get_object(event);
+
+    if (g_str_equal(json_object_get_string_member(obj, "event"), "SHUTDOWN")) {
+        backend.saw_shutdown = true;
+    }
+    monitor_broadcast_event(event);
+}
+
+static void on_channel_closed(void *opaque)
+{
+    /* QEMU is exiting; the process watch reports when it is gone. */
+    backend.running = false;
+}
+
+static const QemuQmpClientHandlers client_handlers = {
+    .event = on_event,
+    .closed = on_channel_closed,
+};
+
+static void on_process_exit(void *opaque)
+{
+    bool ok;
+    g_autofree char *how = qemu_process_describe_exit(backend.proc, &ok);
+
+    backend.running = false;
+    monitor_set_request_router(NULL, NULL);
+    if (!ok || !backend.saw_shutdown) {
+        fprintf(stderr, "qmpd: QEMU %s\n", how);
+        if (!backend.saw_shutdown) {
+            /* QEMU could not say it; qmpd says the guest is gone. */
+            qapi_event_send_shutdown(false, SHUTDOWN_CAUSE_HOST_ERROR);
+        }
+    }
+    backend.exit_status = ok ? 0 : 1;
+    if (backend.exited != NULL) {
+        backend.exited();
+    }
+}
+
+/* ---- the hand-off ---- */
+
+static void backend_release(void)
+{
+    g_clear_pointer(&backend.qmp, qemu_qmp_client_free);
+    g_clear_pointer(&backend.relays, g_ptr_array_unref);
+    g_clear_pointer(&backend.proc, qemu_process_free);
+}
+
+/* A memfd holding @bytes, positioned at its start. */
+static int blob_memfd(const QemuBlob *blob, GError **errp)
+{
+    g_autofree char *label = g_strdup_printf("qmpd-%s", blob->what);
+    gsize len;
+    const guint8 *data = g_bytes_get_data(blob->bytes, &len);
+    int fd = memfd_create(label, MFD_CLOEXEC);
+    gsize done = 0;
+
+    if (fd < 0) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC, "%s: memfd: %s",
+                    blob->what, g_strerror(errno));
+        return -1;
+    }
+    while (done < len) {
+        ssize_t n = write(fd, data + done, len - done);
+
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC, "%s: memfd: %s",
+                        blob->what, g_strerror(errno));
+            close(fd);
+            return -1;
+        }
+        done += n;
+    }
+    lseek(fd, 0, SEEK_SET);
+    return fd;
+}
+
+static void close_fd_map(GArray *fds)
+{
+    for (guint i = 0; i < fds->len; i++) {
+        close(g_array_index(fds, QemuFdMap, i).source);
+    }
+    g_array_set_size(fds, 0);
+}
+
+static bool version_ok(JsonNode *version, GError **errp)
+{
+    JsonObject *q =
+        json_object_get_object_member(json_node_get_object(version), "qemu");
+    gint64 major = json_object_get_int_member(q, "major");
+    gint64 minor = json_object_get_int_member(q, "minor");
+
+    if (major < QEMU_MIN_MAJOR ||
+        (major == QEMU_MIN_MAJOR && minor < QEMU_MIN_MINOR)) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "QEMU %" G_GINT64_FORMAT ".%" G_GINT64_FORMAT
+                    ".%" G_GINT64_FORMAT " is too old: qmpd needs %d.%d or "
+                    "later",
+                    major, minor, json_object_get_int_member(q, "micro"),
+                    QEMU_MIN_MAJOR, QEMU_MIN_MINOR);
+        return false;
+    }
+    return true;
+}
+
+/* Negotiates and asks what qmpd needs to know; nothing runs yet. */
+static bool backend_negotiate(bool start_paused, GError **errp)
+{
+    gint64 deadline = g_get_monotonic_time() + QEMU_START_TIMEOUT_US;
+    g_autoptr(JsonNode) version = NULL;
+
+    if (!qemu_qmp_client_negotiate(backend.qmp, deadline, NULL, errp)) {
+        return false;
+    }
+    version = qemu_qmp_client_call_sync(backend.qmp, "query-version", NULL,
+                                        deadline, errp);
+    if (version == NULL || !version_ok(version, errp)) {
+        return false;
+    }
+    if (!start_paused) {
+        g_autoptr(JsonNode) ret = qemu_qmp_client_call_sync(
+            backend.qmp, "cont", NULL, deadline, errp);
+
+        return ret != NULL;
+    }
+    return true;
+}
+
+/* Relays for the -serial ports; fills @fds with QEMU's ends. */
+static bool start_relays(GPtrArray *serials, int *serial_fds, GArray *fds,
+                         GError **errp)
+{
+    backend.relays =
+        g_ptr_array_new_with_free_func((GDestroyNotify)qemu_serial_relay_free);
+    for (guint i = 0; i < serials->len; i++) {
+        const char *id = g_ptr_array_index(serials, i);
+        QemuFdMap map = {.target = QEMU_FIRST_SERIAL_FD + (int)i};
+        QemuSerialRelay *relay;
+
+        serial_fds[i] = -1;
+        if (id[0] == '\0') {
+            continue;
+        }
+        relay = qemu_serial_relay_new(id, &map.source, errp);
+        if (relay == NULL) {
+            return false;
+        }
+        g_ptr_array_add(backend.relays, relay);
+        g_array_append_val(fds, map);
+        serial_fds[i] = map.target;
+    }
+    return true;
+}
+
+static bool backend_launch(const MachineProperties *config, GPtrArray *serials,
+                           const QemuBackendOptions *opts, GArray *fds,
+                           GError **errp)
+{
+    g_autofree char *binary = NULL;
+    g_autofree int *serial_fds = g_new0(int, serials->len + 1);
+    g_autoptr(QemuCmdline) cmdline = NULL;
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    QemuFdMap control = {.target = QEMU_CONTROL_FD};
+    int pair[2];
+
+    binary = qemu_process_find_binary(
+        config->accel != NULL ? config->accel->binary : NULL, errp);
+    if (binary == NULL || !start_relays(serials, serial_fds, fds, errp)) {
+        return false;
+    }
+    cmdline = qemu_cmdline_render(
+        config,
+        &(QemuRenderParams){
+            .control_fd = QEMU_CONTROL_FD,
+            .serial_fds = serial_fds,
+            .serial_count = serials->len,
+            .first_blob_fd = QEMU_FIRST_SERIAL_FD + (int)serials->len,
+            .no_reboot = opts->no_reboot,
+            .no_shutdown = opts->no_shutdown,
+            .name = opts->name,
+        },
+        errp);
+    if (cmdline == NULL) {
+        return false;
+    }
+    for (guint i = 0; i < cmdline->blobs->len; i++) {
+        const QemuBlob *blob = g_ptr_array_index(cmdline->blobs, i);
+        QemuFdMap map = {.target = blob->fd};
+
+        map.source = blob_memfd(blob, errp);
+        if (map.source < 0) {
+            return false;
+        }
+        g_array_append_val(fds, map);
+    }
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "QMP channel: socketpair: %s", g_strerror(errno));
+        return false;
+    }
+    backend.qmp = qemu_qmp_client_new(pair[0]);
+    control.source = pair[1];
+    g_array_append_val(fds, control);
+
+    g_ptr_array_add(argv, binary);
+    for (guint i = 0; i < cmdline->argv->len; i++) {
+        g_ptr_array_add(argv, g_ptr_array_index(cmdline->argv, i));
+    }
+    g_ptr_array_add(argv, NULL);
+    if (g_getenv("QMPD_LOG_QEMU_CMDLINE") != NULL) {
+        g_autofree char *text = qemu_cmdline_to_string(cmdline);
+
+        fprintf(stderr, "qmpd: starting %s %s\n", binary, text);
+    }
+    backend.proc =
+        qemu_process_spawn((const char *const *)argv->pdata,
+                           (QemuFdMap *)(void *)fds->data, fds->len, errp);
+    /* The launcher owns (and has closed) every source descriptor. */
+    g_array_set_size(fds, 0);
+    return backend.proc != NULL;
+}
+
+bool qemu_backend_start(const MachineProperties *config,
+                        GPtrArray *serial_chardevs,
+                        const QemuBackendOptions *opts, GError **errp)
+{
+    g_autoptr(GArray) fds = g_array_new(FALSE, FALSE, sizeof(QemuFdMap));
+    g_autoptr(GError) err = NULL;
+
+    g_return_val_if_fail(!backend.running && backend.proc == NULL, false);
+
+    if (!backend_launch(config, serial_chardevs, opts, fds, &err)) {
+        close_fd_map(fds);
+        backend_release();
+        g_propagate_error(errp, g_steal_pointer(&err));
+        return false;
+    }
+    if (!backend_negotiate(opts->start_paused, &err)) {
+        bool exited = qemu_qmp_client_is_closed(backend.qmp);
+        const char *first;
+
+        /* QEMU's own words say more than "channel closed". */
+        qemu_process_reap(backend.proc, !exited, 5000);
+        first = qemu_process_first_error(backend.proc);
+        if (exited && first != NULL) {
+            g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                        "QEMU refused the configuration: %s", first);
+        } else {
+            g_propagate_prefixed_error(errp, g_steal_pointer(&err),
+                                       "QEMU did not start: ");
+        }
+        backend_release();
+        return false;
+    }
+    backend.running = true;
+    backend.exited = opts->exited;
+    qemu_qmp_client_go_async(backend.qmp, &client_handlers, NULL);
+    qemu_process_watch(backend.proc, on_process_exit, NULL);
+    monitor_set_request_router(&router, NULL);
+    return true;
+}
+
+bool qemu_backend_is_running(void)
+{
+    return backend.running;
+}
+
+int qemu_backend_exit_status(void)
+{
+    return backend.exit_status;
+}
+
+void qemu_backend_stop(void)
+{
+    monitor_set_request_router(NULL, NULL);
+    backend.running = false;
+    backend.exited = NULL;
+    backend_release();
+}

@@ -1,0 +1,409 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * QMP client for the private channel to QEMU (qemu-qmp-client.h): framing
+ * with the same JSON streamer the monitors use, replies matched in order,
+ * events handed on.
+ */
+
+#include "prelude.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+
+#include "qemu-qmp-client.h"
+#include "util/error.h"
+#include "util/json-streamer.h"
+#include "util/json-writer.h"
+
+typedef struct PendingReply {
+    char *id;
+    QemuQmpReplyFn fn;
+    void *opaque;
+} PendingReply;
+
+struct QemuQmpClient {
+    int fd;
+    JsonStreamer *streamer;
+    GQueue *pending;  /* of PendingReply *, in send order */
+    GQueue *inbox;    /* of JsonNode *: messages read while sync */
+    GString *outbuf;  /* bytes not yet written */
+    gsize out_offset; /* bytes of @outbuf already written */
+    guint read_watch;
+    guint write_watch;
+    bool async;
+    bool closed;
+    bool close_reported;
+    guint64 next_id;
+    const QemuQmpClientHandlers *handlers;
+    void *opaque;
+};
+
+static void pending_reply_free(PendingReply *p)
+{
+    g_free(p->id);
+    g_free(p);
+}
+
+static void on_message(void *opaque, JsonNode *node, const GError *err);
+
+QemuQmpClient *qemu_qmp_client_new(int fd)
+{
+    QemuQmpClient *c = g_new0(QemuQmpClient, 1);
+
+    c->fd = fd;
+    c->streamer = json_streamer_new(on_message, c);
+    c->pending = g_queue_new();
+    c->inbox = g_queue_new();
+    c->outbuf = g_string_new(NULL);
+    g_unix_set_fd_nonblocking(fd, TRUE, NULL);
+    return c;
+}
+
+static void fail_pending(QemuQmpClient *c)
+{
+    PendingReply *p;
+
+    while ((p = g_queue_pop_head(c->pending)) != NULL) {
+        p->fn(NULL, p->opaque);
+        pending_reply_free(p);
+    }
+}
+
+void qemu_qmp_client_free(QemuQmpClient *c)
+{
+    if (c == NULL) {
+        return;
+    }
+    g_clear_handle_id(&c->read_watch, g_source_remove);
+    g_clear_handle_id(&c->write_watch, g_source_remove);
+    c->handlers = NULL;
+    fail_pending(c);
+    g_queue_free(c->pending);
+    g_queue_free_full(c->inbox, (GDestroyNotify)json_node_unref);
+    json_streamer_free(c->streamer);
+    g_string_free(c->outbuf, TRUE);
+    if (c->fd >= 0) {
+        close(c->fd);
+    }
+    g_free(c);
+}
+
+static void deliver(QemuQmpClient *c, JsonNode *node)
+{
+    JsonObject *obj = json_node_get_object(node);
+
+    if (json_object_has_member(obj, "event")) {
+        if (c->handlers != NULL && c->handlers->event != NULL) {
+            c->handlers->event(node, c->opaque);
+        }
+        return;
+    }
+    if (json_object_has_member(obj, "return") ||
+        json_object_has_member(obj, "error")) {
+        PendingReply *p = g_queue_pop_head(c->pending);
+
+        if (p != NULL) {
+            p->fn(node, p->opaque);
+            pending_reply_free(p);
+        }
+    }
+}
+
+static void on_message(void *opaque, JsonNode *node, const GError *err)
+{
+    QemuQmpClient *c = opaque;
+
+    if (node == NULL || !JSON_NODE_HOLDS_OBJECT(node)) {
+        g_debug("QEMU sent something that is not a QMP message");
+        g_clear_pointer(&node, json_node_unref);
+        return;
+    }
+    if (!c->async) {
+        g_queue_push_tail(c->inbox, node);
+        return;
+    }
+    deliver(c, node);
+    json_node_unref(node);
+}
+
+/* Reads what is there; false at EOF or on an error. */
+static bool read_some(QemuQmpClient *c)
+{
+    char buf[65536];
+    ssize_t n = read(c->fd, buf, sizeof(buf));
+
+    if (n > 0) {
+        json_streamer_feed(c->streamer, (const guint8 *)buf, n);
+        return true;
+    }
+    return n < 0 && (errno == EAGAIN || errno == EINTR);
+}
+
+static bool flush_some(QemuQmpClient *c)
+{
+    while (c->out_offset < c->outbuf->len) {
+        ssize_t n = write(c->fd, c->outbuf->str + c->out_offset,
+                          c->outbuf->len - c->out_offset);
+
+        if (n < 0) {
+            return errno == EAGAIN || errno == EINTR;
+        }
+        c->out_offset += n;
+    }
+    g_string_truncate(c->outbuf, 0);
+    c->out_offset = 0;
+    return true;
+}
+
+static void enqueue_request(QemuQmpClient *c, JsonNode *request,
+                            QemuQmpReplyFn fn, void *opaque)
+{
+    g_autoptr(JsonNode) copy = json_node_copy(request);
+    PendingReply *p = g_new0(PendingReply, 1);
+
+    p->id = g_strdup_printf("qmpd-%" G_GUINT64_FORMAT, c->next_id++);
+    p->fn = fn;
+    p->opaque = opaque;
+    json_object_set_string_member(json_node_get_object(copy), "id", p->id);
+    g_queue_push_tail(c->pending, p);
+    json_writer_append(c->outbuf, copy);
+    g_string_append(c->outbuf, "\r\n");
+}
+
+/* Waits for input (and output room) until @deadline; false on timeout. */
+static bool wait_fd(QemuQmpClient *c, gint64 deadline)
+{
+    struct pollfd pfd = {.fd = c->fd, .events = POLLIN};
+    gint64 left = deadline - g_get_monotonic_time();
+
+    if (c->out_offset < c->outbuf->len) {
+        pfd.events |= POLLOUT;
+    }
+    if (left <= 0) {
+        return false;
+    }
+    return poll(&pfd, 1, (int)MIN(left / 1000 + 1, G_MAXINT)) > 0;
+}
+
+/* Sync mode: pumps until @done says so; false with an error. */
+static bool pump_until(QemuQmpClient *c, gint64 deadline,
+                       bool (*done)(QemuQmpClient *c, void *data), void *data,
+                       GError **errp)
+{
+    while (!done(c, data)) {
+        if (!wait_fd(c, deadline)) {
+            g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                        "QEMU did not answer on its QMP channel in time");
+            return false;
+        }
+        if (!flush_some(c) || !read_some(c)) {
+            c->closed = true;
+            g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                        "QEMU closed its QMP channel");
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool inbox_has_greeting(QemuQmpClient *c, void *data)
+{
+    JsonNode **ret = data;
+
+    for (GList *l = c->inbox->head; l != NULL; l = l->next) {
+        JsonNode *node = l->data;
+
+        if (json_object_has_member(json_node_get_object(node), "QMP")) {
+            g_queue_delete_link(c->inbox, l);
+            *ret = node;
+            return true;
+        }
+    }
+    return false;
+}
+
+typedef struct SyncCall {
+    bool done;
+    JsonNode *reply;
+} SyncCall;
+
+static void sync_reply_cb(JsonNode *reply, void *opaque)
+{
+    SyncCall *call = opaque;
+
+    call->done = true;
+    call->reply = reply != NULL ? json_node_copy(reply) : NULL;
+}
+
+/* Delivers replies from the inbox; events stay for later. */
+static bool sync_call_done(QemuQmpClient *c, void *data)
+{
+    SyncCall *call = data;
+    GList *l = c->inbox->head;
+
+    while (l != NULL && !call->done) {
+        GList *next = l->next;
+        JsonNode *node = l->data;
+
+        if (!json_object_has_member(json_node_get_object(node), "event")) {
+            g_queue_delete_link(c->inbox, l);
+            deliver(c, node);
+            json_node_unref(node);
+        }
+        l = next;
+    }
+    return call->done;
+}
+
+JsonNode *qemu_qmp_client_call_sync(QemuQmpClient *c, const char *command,
+                                    JsonObject *args, gint64 deadline,
+                                    GError **errp)
+{
+    g_autoptr(JsonNode) request = json_node_new(JSON_NODE_OBJECT);
+    JsonObject *obj = json_object_new();
+    SyncCall call = {0};
+    g_autoptr(JsonNode) reply = NULL;
+    JsonObject *robj;
+
+    g_return_val_if_fail(!c->async, NULL);
+
+    json_object_set_string_member(obj, "execute", command);
+    if (args != NULL) {
+        json_object_set_object_member(obj, "arguments", json_object_ref(args));
+    }
+    json_node_take_object(request, obj);
+    enqueue_request(c, request, sync_reply_cb, &call);
+    if (!pump_until(c, deadline, sync_call_done, &call, errp)) {
+        g_prefix_error(errp, "%s: ", command);
+        return NULL;
+    }
+    reply = call.reply;
+    robj = json_node_get_object(reply);
+    if (json_object_has_member(robj, "error")) {
+        JsonObject *e = json_object_get_object_member(robj, "error");
+
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC, "%s: %s", command,
+                    json_object_get_string_member_with_default(e, "desc", "?"));
+        return NULL;
+    }
+    return json_node_copy(json_object_get_member(robj, "return"));
+}
+
+bool qemu_qmp_client_negotiate(QemuQmpClient *c, gint64 deadline,
+                               JsonNode **ret_greeting, GError **errp)
+{
+    JsonNode *greeting = NULL;
+    g_autoptr(JsonNode) ret = NULL;
+
+    if (!pump_until(c, deadline, inbox_has_greeting, &greeting, errp)) {
+        return false;
+    }
+    ret =
+        qemu_qmp_client_call_sync(c, "qmp_capabilities", NULL, deadline, errp);
+    if (ret == NULL) {
+        json_node_unref(greeting);
+        return false;
+    }
+    if (ret_greeting != NULL) {
+        *ret_greeting = greeting;
+    } else {
+        json_node_unref(greeting);
+    }
+    return true;
+}
+
+bool qemu_qmp_client_is_closed(QemuQmpClient *c)
+{
+    return c->closed;
+}
+
+static void client_close(QemuQmpClient *c)
+{
+    if (c->close_reported) {
+        return;
+    }
+    c->close_reported = true;
+    c->closed = true;
+    g_clear_handle_id(&c->read_watch, g_source_remove);
+    g_clear_handle_id(&c->write_watch, g_source_remove);
+    fail_pending(c);
+    if (c->handlers != NULL && c->handlers->closed != NULL) {
+        c->handlers->closed(c->opaque);
+    }
+}
+
+static gboolean on_readable(int fd, GIOCondition cond, gpointer opaque)
+{
+    QemuQmpClient *c = opaque;
+
+    if (!read_some(c)) {
+        c->read_watch = 0;
+        client_close(c);
+        return G_SOURCE_REMOVE;
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_writable(int fd, GIOCondition cond, gpointer opaque)
+{
+    QemuQmpClient *c = opaque;
+
+    if (!flush_some(c)) {
+        c->write_watch = 0;
+        client_close(c);
+        return G_SOURCE_REMOVE;
+    }
+    if (c->out_offset < c->outbuf->len) {
+        return G_SOURCE_CONTINUE;
+    }
+    c->write_watch = 0;
+    return G_SOURCE_REMOVE;
+}
+
+static void arm_writer(QemuQmpClient *c)
+{
+    if (!flush_some(c)) {
+        client_close(c);
+        return;
+    }
+    if (c->out_offset < c->outbuf->len && c->write_watch == 0) {
+        c->write_watch = g_unix_fd_add(c->fd, G_IO_OUT, on_writable, c);
+    }
+}
+
+void qemu_qmp_client_go_async(QemuQmpClient *c,
+                              const QemuQmpClientHandlers *handlers,
+                              void *opaque)
+{
+    JsonNode *node;
+
+    c->handlers = handlers;
+    c->opaque = opaque;
+    c->async = true;
+    while ((node = g_queue_pop_head(c->inbox)) != NULL) {
+        deliver(c, node);
+        json_node_unref(node);
+    }
+    if (c->closed) {
+        client_close(c);
+        return;
+    }
+    c->read_watch =
+        g_unix_fd_add(c->fd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_readable, c);
+}
+
+void qemu_qmp_client_send(QemuQmpClient *c, JsonNode *request,
+                          QemuQmpReplyFn fn, void *opaque)
+{
+    g_return_if_fail(c->async);
+
+    if (c->closed) {
+        fn(NULL, opaque);
+        return;
+    }
+    enqueue_request(c, request, fn, opaque);
+    arm_writer(c);
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * A QMP client for the private channel to QEMU.  It starts synchronous
+ * (greeting, negotiation and the first queries happen while qmpd waits
+ * for QEMU to come up) and then runs on the main loop: requests are sent
+ * with a callback and answered in order, events go to one handler.
+ *
+ *   SYNC --qemu_qmp_client_go_async()--> ASYNC --EOF or error--> CLOSED
+ *
+ * Nothing is buffered without bound: QEMU answers every request and the
+ * outgoing queue holds only what qmpd's clients sent, which the monitors
+ * already limit.
+ */
+
+#include "prelude.h"
+
+#include <json-glib/json-glib.h>
+
+typedef struct QemuQmpClient QemuQmpClient;
+
+/*
+ * @reply: (transfer none): the whole reply object ({"return": ...} or
+ *         {"error": ...}), or NULL when the channel closed first
+ */
+typedef void (*QemuQmpReplyFn)(JsonNode *reply, void *opaque);
+
+typedef struct QemuQmpClientHandlers {
+    /* @event: (transfer none): a whole event object */
+    void (*event)(JsonNode *event, void *opaque);
+    /* The channel is gone (QEMU exited or broke the protocol). */
+    void (*closed)(void *opaque);
+} QemuQmpClientHandlers;
+
+/**
+ * qemu_qmp_client_new:
+ * @fd: (transfer full): qmpd's end of the channel
+ */
+QemuQmpClient *qemu_qmp_client_new(int fd);
+
+void qemu_qmp_client_free(QemuQmpClient *c);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(QemuQmpClient, qemu_qmp_client_free)
+
+/**
+ * qemu_qmp_client_negotiate:
+ * @ret_greeting: (out) (transfer full) (optional): the greeting object
+ *
+ * Reads the greeting and enters command mode, waiting at most until
+ * @deadline (monotonic time).  Fails when the channel closes, times out
+ * or does not speak QMP.
+ */
+bool qemu_qmp_client_negotiate(QemuQmpClient *c, gint64 deadline,
+                               JsonNode **ret_greeting, GError **errp);
+
+/**
+ * qemu_qmp_client_call_sync:
+ * @args: (transfer none) (nullable)
+ *
+ * Runs one command before the client went async.  Events that arrive
+ * meanwhile are kept and handed to the event handler once async.
+ *
+ * Returns: (transfer full): the "return" value; NULL with the error's
+ * text when QEMU answered with an error or the channel failed.
+ */
+JsonNode *qemu_qmp_client_call_sync(QemuQmpClient *c, const char *command,
+                                    JsonObject *args, gint64 deadline,
+                                    GError **errp);
+
+/** qemu_qmp_client_is_closed: Returns: true once the channel failed. */
+bool qemu_qmp_client_is_closed(QemuQmpClient *c);
+
+/** qemu_qmp_client_go_async: from now on, runs on the main loop. */
+void qemu_qmp_client_go_async(QemuQmpClient *c,
+                              const QemuQmpClientHandlers *handlers,
+                              void *opaque);
+
+/**
+ * qemu_qmp_client_send:
+ * @request: (transfer none): a request object; its "id" is replaced by
+ *           the client's own
+ * @fn: called once with the reply, or with NULL if the channel closes
+ */
+void qemu_qmp_client_send(QemuQmpClient *c, JsonNode *request,
+                          QemuQmpReplyFn fn, void *opaque);

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Serial relays: QEMU's serial port talks to one end of a socket pair and
+ * qmpd copies bytes between the other end and the -serial chardev it has
+ * owned since start-up.  The chardev never changes hands, so a client
+ * connected before the hand-off keeps its connection, later clients can
+ * connect as before, and every backend kind (socket, file, ringbuf,
+ * stdio) works the same.
+ */
+
+#include "prelude.h"
+
+#include <errno.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+
+#include "chardev/char.h"
+#include "qemu-serial-relay.h"
+#include "util/error.h"
+
+/* Bytes from the client that may wait for QEMU before input pauses. */
+#define RELAY_INPUT_MAX 65536
+
+struct QemuSerialRelay {
+    Chardev *chr;
+    int fd; /* qmpd's end */
+    guint read_watch;
+    guint write_watch;
+    GByteArray *to_guest;
+};
+
+static gsize relay_can_read(void *opaque)
+{
+    QemuSerialRelay *r = opaque;
+
+    return r->to_guest->len >= RELAY_INPUT_MAX
+               ? 0
+               : RELAY_INPUT_MAX - r->to_guest->len;
+}
+
+static void relay_flush(QemuSerialRelay *r);
+
+static gboolean relay_writable(int fd, GIOCondition cond, gpointer opaque)
+{
+    QemuSerialRelay *r = opaque;
+
+    r->write_watch = 0;
+    relay_flush(r);
+    return G_SOURCE_REMOVE;
+}
+
+static void relay_flush(QemuSerialRelay *r)
+{
+    bool was_full = r->to_guest->len >= RELAY_INPUT_MAX;
+
+    while (r->to_guest->len > 0) {
+        ssize_t n = send(r->fd, r->to_guest->data, r->to_guest->len,
+                         MSG_NOSIGNAL | MSG_DONTWAIT);
+
+        if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+            if (r->write_watch == 0) {
+                r->write_watch =
+                    g_unix_fd_add(r->fd, G_IO_OUT, relay_writable, r);
+            }
+            return;
+        }
+        if (n < 0) {
+            /* QEMU is gone; what the client typed has nowhere to go. */
+            g_byte_array_set_size(r->to_guest, 0);
+            return;
+        }
+        g_byte_array_remove_range(r->to_guest, 0, n);
+    }
+    if (was_full) {
+        chardev_accept_input(r->chr);
+    }
+}
+
+static void relay_read(void *opaque, const guint8 *buf, gsize len)
+{
+    QemuSerialRelay *r = opaque;
+
+    g_byte_array_append(r->to_guest, buf, len);
+    relay_flush(r);
+}
+
+static void relay_event(void *opaque, ChardevEvent event)
+{
+}
+
+static const ChardevHandlers relay_handlers = {
+    .can_read = relay_can_read,
+    .read = relay_read,
+    .event = relay_event,
+};
+
+static gboolean relay_from_guest(int fd, GIOCondition cond, gpointer opaque)
+{
+    QemuSerialRelay *r = opaque;
+    guint8 buf[4096];
+    ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+
+    if (n > 0) {
+        g_autoptr(GError) err = NULL;
+
+        /* Like a UART with nobody listening, output with no client is lost. */
+        if (chardev_is_connected(r->chr) &&
+            !chardev_write_all(r->chr, buf, n, &err)) {
+            g_debug("serial relay: %s", err->message);
+        }
+        return G_SOURCE_CONTINUE;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+        return G_SOURCE_CONTINUE;
+    }
+    r->read_watch = 0;
+    return G_SOURCE_REMOVE;
+}
+
+QemuSerialRelay *qemu_serial_relay_new(const char *chardev_id, int *ret_qemu_fd,
+                                       GError **errp)
+{
+    Chardev *chr = chardev_find(chardev_id);
+    int fds[2];
+    g_autoptr(QemuSerialRelay) r = NULL;
+
+    if (chr == NULL) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "serial: chardev '%s' not found", chardev_id);
+        return NULL;
+    }
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "serial: socketpair: %s", g_strerror(errno));
+        return NULL;
+    }
+    r = g_new0(QemuSerialRelay, 1);
+    r->chr = chr;
+    r->fd = fds[0];
+    r->to_guest = g_byte_array_new();
+    if (!chardev_set_handlers(chr, &relay_handlers, r, errp)) {
+        close(fds[1]);
+        return NULL;
+    }
+    r->read_watch = g_unix_fd_add(r->fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                  relay_from_guest, r);
+    *ret_qemu_fd = fds[1];
+    return g_steal_pointer(&r);
+}
+
+void qemu_serial_relay_free(QemuSerialRelay *r)
+{
+    if (r == NULL) {
+        return;
+    }
+    /* Output QEMU wrote just before it exited still reaches the client. */
+    while (r->read_watch != 0 &&
+           relay_from_guest(r->fd, G_IO_IN, r) == G_SOURCE_CONTINUE) {
+        guint8 peek;
+
+        if (recv(r->fd, &peek, 1, MSG_PEEK | MSG_DONTWAIT) <= 0) {
+            break;
+        }
+    }
+    g_clear_handle_id(&r->read_watch, g_source_remove);
+    g_clear_handle_id(&r->write_watch, g_source_remove);
+    if (r->chr != NULL) {
+        chardev_set_handlers(r->chr, NULL, NULL, NULL);
+    }
+    if (r->fd >= 0) {
+        close(r->fd);
+    }
+    g_byte_array_unref(r->to_guest);
+    g_free(r);
+}

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * The QEMU backend: with accelerator tcg or kvm, the configured machine
+ * runs in a stock qemu-system-x86_64 that qmpd starts when the
+ * configuration phase ends.  qmpd keeps the configuration and stays the
+ * management endpoint: its monitors answer what qmpd owns and forward
+ * everything else to QEMU over a private QMP channel.
+ *
+ *   IDLE --qemu_backend_start()--> RUNNING --QEMU exits--> EXITED
+ *     ^            |                                         |
+ *     +-- failure -+                  qmpd's main loop ends, exit status
+ *
+ * IDLE: no QEMU process; the built-in machine or the configuration
+ * phase own everything.  RUNNING: QEMU was started, negotiated and (unless
+ * -S) resumed; the request router forwards to it and its events reach
+ * every QMP session.  EXITED: QEMU is gone; qmpd flushes its monitors
+ * and leaves the main loop with qemu_backend_exit_status().
+ *
+ * qemu_backend_start() is all or nothing: when it fails, no process is
+ * left and the caller's configuration phase goes on unchanged.
+ */
+
+#include "prelude.h"
+
+#include "qapi-types.h"
+
+/* What the command line says about running the guest, beside the config. */
+typedef struct QemuBackendOptions {
+    bool start_paused; /* -S: do not send "cont" */
+    bool no_reboot;    /* -no-reboot */
+    bool no_shutdown;  /* -no-shutdown */
+    const char *name;  /* -name guest=, or NULL */
+    /* Called once QEMU has exited and its last events went out. */
+    void (*exited)(void);
+} QemuBackendOptions;
+
+/**
+ * qemu_backend_start:
+ * @config: (transfer none): the frozen configuration (sparse, as stored)
+ * @serial_chardevs: (transfer none): chardev ids of the -serial ports in
+ *                   order, "" for a port with no chardev
+ * @opts: (transfer none): the run-control options
+ *
+ * Renders the command line, starts QEMU with -S, negotiates the private
+ * QMP channel, checks QEMU's version, relays the serial chardevs and
+ * resumes the guest unless -S.  Blocks the main loop while QEMU starts
+ * (bounded by a timeout).  On failure the error quotes QEMU's first
+ * error line when there is one, and nothing is left running.
+ */
+bool qemu_backend_start(const MachineProperties *config,
+                        GPtrArray *serial_chardevs,
+                        const QemuBackendOptions *opts, GError **errp);
+
+/** qemu_backend_is_running: Returns: true between start and QEMU's exit. */
+bool qemu_backend_is_running(void);
+
+/**
+ * qemu_backend_exit_status:
+ * Returns: the process exit status qmpd should end with once QEMU has
+ * exited: 0 when QEMU exited normally with 0, 1 otherwise.
+ */
+int qemu_backend_exit_status(void);
+
+/**
+ * qemu_backend_stop:
+ * Ends QEMU if it still runs (SIGKILL after asking it to quit) and
+ * releases everything the backend holds.  Called at qmpd's exit.
+ */
+void qemu_backend_stop(void);
