@@ -179,11 +179,8 @@ static bool machine_initialize(GError **errp)
 {
     const MachineProperties *cfg = machine_config_get();
 
-    if (!machine_init_select_accel(errp)) {
-        return false;
-    }
-    if (!accel_get_current()->runs_in_qemu &&
-        !check_builtin_members(cfg, errp)) {
+    /* Both callers selected the (built-in) accelerator already. */
+    if (!check_builtin_members(cfg, errp)) {
         return false;
     }
 

@@ -131,9 +131,8 @@ static void schema_reply_cb(JsonNode *reply, void *opaque)
 static bool router_take(const char *command, JsonNode *request,
                         MonitorPending *pending, void *opaque)
 {
-    g_autoptr(JsonNode) copy = NULL;
-    g_autofree char *text = NULL;
-    JsonObject *obj;
+    JsonObject *obj = json_node_get_object(request);
+    QemuQmpReplyFn reply_cb = forward_reply_cb;
 
     if (!backend.running || is_local(command)) {
         return false;
@@ -142,30 +141,21 @@ static bool router_take(const char *command, JsonNode *request,
      * Introspection is asked of QEMU when a client wants it, not kept:
      * QEMU's schema as a JSON tree would be most of qmpd's memory.
      */
-    if (g_str_equal(command, "query-commands") ||
-        g_str_equal(command, "query-qmp-schema")) {
-        g_autoptr(JsonNode) ask = json_node_new(JSON_NODE_OBJECT);
-        JsonObject *req = json_object_new();
-
-        json_object_set_string_member(req, "execute", command);
-        json_node_take_object(ask, req);
-        qemu_qmp_client_send(backend.qmp, ask,
-                             g_str_equal(command, "query-commands")
-                                 ? commands_reply_cb
-                                 : schema_reply_cb,
-                             pending);
-        return true;
+    if (g_str_equal(command, "query-commands")) {
+        reply_cb = commands_reply_cb;
+    } else if (g_str_equal(command, "query-qmp-schema")) {
+        reply_cb = schema_reply_cb;
     }
-    /* The private channel has no out-of-band mode; ids are the client's. */
-    text = json_to_string(request, FALSE);
-    copy = json_from_string(text, NULL);
-    obj = json_node_get_object(copy);
-    if (json_object_has_member(obj, "exec-oob")) {
-        json_object_set_string_member(obj, "execute", command);
-        json_object_remove_member(obj, "exec-oob");
-    }
-    json_object_remove_member(obj, "id");
-    qemu_qmp_client_send(backend.qmp, copy, forward_reply_cb, pending);
+    /*
+     * Only the command and its arguments go over: the id is the client's
+     * (monitor_request_complete() restores it) and the private channel
+     * has no out-of-band mode, so exec-oob runs in-band there.
+     */
+    qemu_qmp_client_send(backend.qmp, command,
+                         json_object_has_member(obj, "arguments")
+                             ? json_object_get_member(obj, "arguments")
+                             : NULL,
+                         reply_cb, pending);
     return true;
 }
 
@@ -294,14 +284,14 @@ static bool backend_negotiate(bool start_paused, GError **errp)
     if (!qemu_qmp_client_negotiate(backend.qmp, deadline, NULL, errp)) {
         return false;
     }
-    version = qemu_qmp_client_call_sync(backend.qmp, "query-version", NULL,
-                                        deadline, errp);
+    version =
+        qemu_qmp_client_call_sync(backend.qmp, "query-version", deadline, errp);
     if (version == NULL || !version_ok(version, errp)) {
         return false;
     }
     if (!start_paused) {
-        g_autoptr(JsonNode) ret = qemu_qmp_client_call_sync(
-            backend.qmp, "cont", NULL, deadline, errp);
+        g_autoptr(JsonNode) ret =
+            qemu_qmp_client_call_sync(backend.qmp, "cont", deadline, errp);
 
         return ret != NULL;
     }

@@ -51,9 +51,6 @@ static const char *const ref_members[] = {
     "arg-type", "ret-type", "element-type", "type", NULL,
 };
 
-static void rename_refs(JsonObject *entry, GHashTable *builtin,
-                        GPtrArray *queue, GHashTable *queued);
-
 static char *local_name(const char *name, GHashTable *builtin)
 {
     return g_hash_table_contains(builtin, name)

@@ -158,18 +158,26 @@ static bool flush_some(QemuQmpClient *c)
     return true;
 }
 
-static void enqueue_request(QemuQmpClient *c, JsonNode *request,
-                            QemuQmpReplyFn fn, void *opaque)
+/* Writes {"execute": COMMAND, "arguments": ..., "id": OURS} to the queue. */
+static void enqueue_request(QemuQmpClient *c, const char *command,
+                            JsonNode *arguments, QemuQmpReplyFn fn,
+                            void *opaque)
 {
-    g_autoptr(JsonNode) copy = json_node_copy(request);
+    g_autoptr(JsonNode) msg = json_node_new(JSON_NODE_OBJECT);
+    JsonObject *obj = json_object_new();
     PendingReply *p = g_new0(PendingReply, 1);
 
     p->id = g_strdup_printf("qmpd-%" G_GUINT64_FORMAT, c->next_id++);
     p->fn = fn;
     p->opaque = opaque;
-    json_object_set_string_member(json_node_get_object(copy), "id", p->id);
+    json_object_set_string_member(obj, "execute", command);
+    if (arguments != NULL) {
+        json_object_set_member(obj, "arguments", json_node_copy(arguments));
+    }
+    json_object_set_string_member(obj, "id", p->id);
+    json_node_take_object(msg, obj);
     g_queue_push_tail(c->pending, p);
-    json_writer_append(c->outbuf, copy);
+    json_writer_append(c->outbuf, msg);
     g_string_append(c->outbuf, "\r\n");
 }
 
@@ -259,23 +267,15 @@ static bool sync_call_done(QemuQmpClient *c, void *data)
 }
 
 JsonNode *qemu_qmp_client_call_sync(QemuQmpClient *c, const char *command,
-                                    JsonObject *args, gint64 deadline,
-                                    GError **errp)
+                                    gint64 deadline, GError **errp)
 {
-    g_autoptr(JsonNode) request = json_node_new(JSON_NODE_OBJECT);
-    JsonObject *obj = json_object_new();
     SyncCall call = {0};
     g_autoptr(JsonNode) reply = NULL;
     JsonObject *robj;
 
     g_return_val_if_fail(!c->async, NULL);
 
-    json_object_set_string_member(obj, "execute", command);
-    if (args != NULL) {
-        json_object_set_object_member(obj, "arguments", json_object_ref(args));
-    }
-    json_node_take_object(request, obj);
-    enqueue_request(c, request, sync_reply_cb, &call);
+    enqueue_request(c, command, NULL, sync_reply_cb, &call);
     if (!pump_until(c, deadline, sync_call_done, &call, errp)) {
         g_prefix_error(errp, "%s: ", command);
         return NULL;
@@ -301,8 +301,7 @@ bool qemu_qmp_client_negotiate(QemuQmpClient *c, gint64 deadline,
     if (!pump_until(c, deadline, inbox_has_greeting, &greeting, errp)) {
         return false;
     }
-    ret =
-        qemu_qmp_client_call_sync(c, "qmp_capabilities", NULL, deadline, errp);
+    ret = qemu_qmp_client_call_sync(c, "qmp_capabilities", deadline, errp);
     if (ret == NULL) {
         json_node_unref(greeting);
         return false;
@@ -395,8 +394,8 @@ void qemu_qmp_client_go_async(QemuQmpClient *c,
         g_unix_fd_add(c->fd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_readable, c);
 }
 
-void qemu_qmp_client_send(QemuQmpClient *c, JsonNode *request,
-                          QemuQmpReplyFn fn, void *opaque)
+void qemu_qmp_client_send(QemuQmpClient *c, const char *command,
+                          JsonNode *arguments, QemuQmpReplyFn fn, void *opaque)
 {
     g_return_if_fail(c->async);
 
@@ -404,6 +403,6 @@ void qemu_qmp_client_send(QemuQmpClient *c, JsonNode *request,
         fn(NULL, opaque);
         return;
     }
-    enqueue_request(c, request, fn, opaque);
+    enqueue_request(c, command, arguments, fn, opaque);
     arm_writer(c);
 }

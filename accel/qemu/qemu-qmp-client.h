@@ -55,17 +55,15 @@ bool qemu_qmp_client_negotiate(QemuQmpClient *c, gint64 deadline,
 
 /**
  * qemu_qmp_client_call_sync:
- * @args: (transfer none) (nullable)
  *
- * Runs one command before the client went async.  Events that arrive
- * meanwhile are kept and handed to the event handler once async.
+ * Runs one command, without arguments, before the client went async.  Events
+ * that arrive meanwhile are kept and handed to the event handler once async.
  *
  * Returns: (transfer full): the "return" value; NULL with the error's
  * text when QEMU answered with an error or the channel failed.
  */
 JsonNode *qemu_qmp_client_call_sync(QemuQmpClient *c, const char *command,
-                                    JsonObject *args, gint64 deadline,
-                                    GError **errp);
+                                    gint64 deadline, GError **errp);
 
 /** qemu_qmp_client_is_closed: Returns: true once the channel failed. */
 bool qemu_qmp_client_is_closed(QemuQmpClient *c);
@@ -77,9 +75,10 @@ void qemu_qmp_client_go_async(QemuQmpClient *c,
 
 /**
  * qemu_qmp_client_send:
- * @request: (transfer none): a request object; its "id" is replaced by
- *           the client's own
+ * @arguments: (transfer none) (nullable): the request's "arguments"
  * @fn: called once with the reply, or with NULL if the channel closes
+ *
+ * Sends one request under an id of the client's own.
  */
-void qemu_qmp_client_send(QemuQmpClient *c, JsonNode *request,
-                          QemuQmpReplyFn fn, void *opaque);
+void qemu_qmp_client_send(QemuQmpClient *c, const char *command,
+                          JsonNode *arguments, QemuQmpReplyFn fn, void *opaque);

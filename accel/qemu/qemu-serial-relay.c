@@ -152,17 +152,15 @@ QemuSerialRelay *qemu_serial_relay_new(const char *chardev_id, int *ret_qemu_fd,
 
 void qemu_serial_relay_free(QemuSerialRelay *r)
 {
+    guint8 peek;
+
     if (r == NULL) {
         return;
     }
     /* Output QEMU wrote just before it exited still reaches the client. */
     while (r->read_watch != 0 &&
-           relay_from_guest(r->fd, G_IO_IN, r) == G_SOURCE_CONTINUE) {
-        guint8 peek;
-
-        if (recv(r->fd, &peek, 1, MSG_PEEK | MSG_DONTWAIT) <= 0) {
-            break;
-        }
+           recv(r->fd, &peek, 1, MSG_PEEK | MSG_DONTWAIT) > 0) {
+        relay_from_guest(r->fd, G_IO_IN, r);
     }
     g_clear_handle_id(&r->read_watch, g_source_remove);
     g_clear_handle_id(&r->write_watch, g_source_remove);

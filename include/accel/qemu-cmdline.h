@@ -24,7 +24,6 @@ typedef struct QemuRenderParams {
     guint serial_count;
     /* Descriptor number of the first blob; the next ones follow. */
     int first_blob_fd;
-    bool start_paused; /* unused by the renderer: QEMU always starts -S */
     bool no_reboot;
     bool no_shutdown;
     const char *name; /* -name guest=, or NULL */

@@ -72,6 +72,17 @@ static bool list_has_name(JsonArray *list, const char *name)
     return false;
 }
 
+/* @command's list names a QEMU-only command and both qmpd-only ones. */
+static void assert_union(QTestState *s, const char *command)
+{
+    g_autoptr(JsonObject) r = qtest_qmp(s, "{\"execute\": \"%s\"}", command);
+    JsonArray *list = json_object_get_array_member(r, "return");
+
+    g_assert_true(list_has_name(list, "device_add"));
+    g_assert_true(list_has_name(list, "machine-set"));
+    g_assert_true(list_has_name(list, "query-machine-config"));
+}
+
 /* The QEMU child of the daemon @pid, from /proc. */
 static int qemu_child_of(int pid)
 {
@@ -171,24 +182,8 @@ static void test_handoff_qmp(void)
                            "56789abcdef1\"}}");
 
     /* Union introspection: QEMU's commands and qmpd's own. */
-    {
-        g_autoptr(JsonObject) r =
-            qtest_qmp(s, "{\"execute\": \"query-commands\"}");
-        JsonArray *cmds = json_object_get_array_member(r, "return");
-
-        g_assert_true(list_has_name(cmds, "device_add"));
-        g_assert_true(list_has_name(cmds, "machine-set"));
-        g_assert_true(list_has_name(cmds, "query-machine-config"));
-    }
-    {
-        g_autoptr(JsonObject) r =
-            qtest_qmp(s, "{\"execute\": \"query-qmp-schema\"}");
-        JsonArray *schema = json_object_get_array_member(r, "return");
-
-        g_assert_true(list_has_name(schema, "device_add"));
-        g_assert_true(list_has_name(schema, "machine-set"));
-        g_assert_true(list_has_name(schema, "query-machine-config"));
-    }
+    assert_union(s, "query-commands");
+    assert_union(s, "query-qmp-schema");
 
     /* Events from QEMU reach every client. */
     qtest_qmp_assert_success(s, "{\"execute\": \"stop\"}");
