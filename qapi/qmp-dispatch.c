@@ -11,6 +11,15 @@
 #include "qapi/qmp-dispatch.h"
 #include "util/error.h"
 
+JsonNode *qmp_empty_return(void)
+{
+    JsonNode *node = json_node_new(JSON_NODE_OBJECT);
+
+    /* take: the node now holds the only reference to the new object */
+    json_node_take_object(node, json_object_new());
+    return node;
+}
+
 JsonNode *qmp_error_response(const GError *err, JsonNode *id)
 {
     JsonObject *rsp = json_object_new();
@@ -171,9 +180,7 @@ static JsonNode *dispatch(const QmpCommandList *cmds, JsonObject *req,
         return NULL;
     }
     if (!ret) {
-        ret = json_node_new(JSON_NODE_OBJECT);
-        json_node_take_object(ret, json_object_new());
-        json_object_unref(json_node_get_object(ret));
+        ret = qmp_empty_return();
     }
     return ret;
 }

@@ -7,6 +7,7 @@
 #include "prelude.h"
 
 #include "qapi-commands.h"
+#include "qapi/qmp-dispatch.h"
 #include "qapi/util.h"
 #include "qom/object-property.h"
 #include "qom/object-tree.h"
@@ -202,9 +203,7 @@ void qmp_marshal_object_add(JsonObject *args, JsonNode **ret, GError **errp)
     if (!object_add_from_json(qom_type, id, props, errp)) {
         return;
     }
-    *ret = json_node_new(JSON_NODE_OBJECT);
-    json_node_take_object(*ret, json_object_new());
-    json_object_unref(json_node_get_object(*ret));
+    *ret = qmp_empty_return();
 }
 
 void qmp_object_del(const char *id, GError **errp)

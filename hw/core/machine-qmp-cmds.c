@@ -9,6 +9,7 @@
 #include "hw/core/machine-config.h"
 #include "hw/core/machine.h"
 #include "qapi-commands.h"
+#include "qapi/qmp-dispatch.h"
 #include "util/report.h"
 
 /*
@@ -30,8 +31,7 @@ void qmp_marshal_machine_set(JsonObject *args, JsonNode **ret, GError **errp)
     }
     /* A valid type always has a QOM type, so this cannot fail. */
     machine_object_sync(NULL);
-    *ret = json_node_new(JSON_NODE_OBJECT);
-    json_node_take_object(*ret, json_object_new());
+    *ret = qmp_empty_return();
 }
 
 MachineConfigInfo *qmp_query_machine_config(GError **errp)

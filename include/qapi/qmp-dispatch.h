@@ -45,6 +45,18 @@ JsonNode *qmp_dispatch(const QmpCommandList *cmds, JsonNode *request,
 bool qmp_request_is_oob(JsonNode *request);
 
 /**
+ * qmp_empty_return:
+ *
+ * The "return" value of a command that has nothing to say.  Every such
+ * site builds it here: json-glib's take/init/set calls differ in whether
+ * they consume the caller's reference, and getting one wrong releases the
+ * object while the reply still points at it.
+ *
+ * Returns: (transfer full): a node holding a new, empty object
+ */
+JsonNode *qmp_empty_return(void);
+
+/**
  * qmp_error_response:
  * @id: (transfer none) (nullable): echoed when present
  *

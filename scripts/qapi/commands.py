@@ -123,9 +123,7 @@ def gen_marshal(cmd):
     if rt is not None:
         out += '    qmp_marshal_output_%s(retval, ret);\n' % rt.c_name()
     else:
-        out += ('    *ret = json_node_init_object(json_node_alloc(), '
-                'json_object_new());\n')
-        out += '    json_object_unref(json_node_get_object(*ret));\n'
+        out += '    *ret = qmp_empty_return();\n'
     out += '\nout:\n    visit_free(v);\n'
     if arg is not None:
         out += mcgen('''
@@ -169,6 +167,7 @@ def gen_commands(schema, outdir, prefix):
         #include "qapi/dealloc-visitor.h"
         #include "qapi/json-input-visitor.h"
         #include "qapi/json-output-visitor.h"
+        #include "qapi/qmp-dispatch.h"
         #include "%(p)sqapi-commands.h"
         #include "%(p)sqapi-visit.h"
         ''', p=prefix))

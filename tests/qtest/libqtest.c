@@ -375,6 +375,12 @@ static bool start_daemon(QTestState *s, const char *binary,
     /* Keep the daemon's stdout off ours, which carries the TAP stream. */
     launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_NONE);
     g_subprocess_launcher_take_stdout_fd(launcher, dup(STDERR_FILENO));
+    /*
+     * A GLib or json-glib critical means qmpd broke an API contract (a
+     * reference released twice, say) and carried on; make it a crash the
+     * test sees instead of a line in the log nobody reads.
+     */
+    g_subprocess_launcher_setenv(launcher, "G_DEBUG", "fatal-criticals", FALSE);
     for (size_t i = 0; i < nfds; i++) {
         /* The launcher closes what it takes: hand it a duplicate. */
         g_subprocess_launcher_take_fd(launcher, dup(fds[i]), fds[i]);

@@ -434,6 +434,49 @@ static void test_malformed_recovery(void)
     qtest_quit(s);
 }
 
+/*
+ * A command that succeeds with an empty return, then the object it made
+ * must be visible, readable and removable; the reply's ownership rules are
+ * exercised on every step (issue 13, defect 1).
+ */
+static void test_object_add_lifecycle(void)
+{
+    QTestState *s = qtest_init(NULL);
+    g_autoptr(JsonNode) ret = NULL;
+    g_autoptr(JsonNode) size = NULL;
+    g_autoptr(JsonNode) after = NULL;
+
+    for (int i = 0; i < 3; i++) {
+        ret = qtest_qmp_assert_success_ref(
+            s,
+            "{\"execute\": \"object-add\", \"arguments\": "
+            "{\"qom-type\": \"memory-backend-ram\", \"id\": \"m%d\", "
+            "\"size\": 1048576}}",
+            i);
+        g_assert_true(JSON_NODE_HOLDS_OBJECT(ret));
+        g_assert_cmpuint(json_object_get_size(json_node_get_object(ret)), ==,
+                         0);
+        g_clear_pointer(&ret, json_node_unref);
+    }
+    size = qtest_qmp_assert_success_ref(
+        s, "{\"execute\": \"qom-get\", \"arguments\": "
+           "{\"path\": \"/objects/m1\", \"property\": \"size\"}}");
+    g_assert_cmpint(json_node_get_int(size), ==, 1048576);
+    qtest_qmp_assert_success(
+        s, "{\"execute\": \"object-del\", \"arguments\": {\"id\": \"m1\"}}");
+    qtest_qmp_assert_error(
+        s, "DeviceNotFound", "Device '/objects/m1' not found",
+        "{\"execute\": \"qom-get\", \"arguments\": "
+        "{\"path\": \"/objects/m1\", \"property\": \"size\"}}");
+    /* The daemon is still whole: the other objects are still there. */
+    after = qtest_qmp_assert_success_ref(
+        s, "{\"execute\": \"qom-list\", \"arguments\": "
+           "{\"path\": \"/objects\"}}");
+    g_assert_cmpuint(json_array_get_length(json_node_get_array(after)), >=, 2);
+    assert_status(s, "running");
+    qtest_quit(s);
+}
+
 static const char *const expected_commands[] = {
     "qmp_capabilities",
     "query-version",
@@ -604,6 +647,7 @@ int main(int argc, char **argv)
     g_test_add_func("/qmp/limits/size", test_limit_size);
     g_test_add_func("/qmp/limits/depth", test_limit_depth);
     g_test_add_func("/qmp/malformed-recovery", test_malformed_recovery);
+    g_test_add_func("/qmp/object-add/lifecycle", test_object_add_lifecycle);
     g_test_add_func("/qmp/introspection/query-commands", test_query_commands);
     g_test_add_func("/qmp/introspection/query-qmp-schema",
                     test_query_qmp_schema);
