@@ -13,6 +13,7 @@
 #include <gio/gio.h>
 
 #include "chardev/char.h"
+#include "util/byte-queue.h"
 
 /* Received SCM_RIGHTS fds kept before the oldest is closed. */
 #define CHARDEV_MAX_QUEUED_FDS 16
@@ -46,8 +47,10 @@ struct Chardev {
     GSocket *peer;
     guint in_watch;
     bool in_paused;
+    /* input stopped because the peer does not read what we send */
+    bool out_throttled;
     guint out_watch;
-    GByteArray *outq;
+    ByteQueue outq;
     guint hangup_idle;
     /* fds received with SCM_RIGHTS, oldest first */
     GQueue fds;

@@ -22,6 +22,9 @@
 /* Bytes read from a peer per main-loop dispatch. */
 #define CHR_READ_CHUNK 65536
 
+/* Input resumes once a throttled peer has let the queue fall to this. */
+#define CHR_OUTPUT_LOW_WATER (CHARDEV_OUTPUT_HIGH_WATER / 4)
+
 /* id -> Chardev*, plus creation order for chardev_foreach() */
 static GHashTable *chardevs;
 static GPtrArray *chardev_order;
@@ -92,7 +95,7 @@ static void chr_free(Chardev *chr)
     if (chr->ops && chr->ops->close) {
         chr->ops->close(chr);
     }
-    g_byte_array_unref(chr->outq);
+    byte_queue_clear(&chr->outq);
     chardev_options_free(chr->opts);
     g_free(chr->id);
     g_free(chr);
@@ -231,7 +234,7 @@ static gboolean chr_in_cb(gint fd, GIOCondition cond, gpointer opaque)
 static void chr_update_in_watch(Chardev *chr)
 {
     if (chr->in_watch || chr->rfd < 0 || !chr->connected ||
-        !chr->has_frontend || chr->in_paused) {
+        !chr->has_frontend || chr->in_paused || chr->out_throttled) {
         return;
     }
     chr->in_watch =
@@ -247,29 +250,82 @@ static void chr_stop_in_watch(Chardev *chr)
 }
 
 /*
+ * Writes as much of @data as the fd takes now.  Returns the bytes written,
+ * or -1 on a hard error with errno describing it.
+ */
+static gssize chr_write_now(Chardev *chr, const guint8 *data, gsize len)
+{
+    gsize done = 0;
+
+    while (done < len) {
+        gssize n;
+
+        if (chr->is_socket) {
+            n = send(chr->wfd, data + done, len - done,
+                     MSG_NOSIGNAL | MSG_DONTWAIT);
+        } else {
+            n = write(chr->wfd, data + done, len - done);
+        }
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                break;
+            }
+            return -1;
+        }
+        done += n;
+    }
+    return done;
+}
+
+/*
  * Writes as much of the queue as the fd takes now.  Returns false on a
  * hard error, with errno describing it.
  */
 static bool chr_flush(Chardev *chr)
 {
-    while (chr->outq->len > 0) {
-        gssize done;
+    gsize len = byte_queue_length(&chr->outq);
+    gssize done;
 
-        if (chr->is_socket) {
-            done = send(chr->wfd, chr->outq->data, chr->outq->len,
-                        MSG_NOSIGNAL | MSG_DONTWAIT);
-        } else {
-            done = write(chr->wfd, chr->outq->data, chr->outq->len);
-        }
-        if (done < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return errno == EAGAIN || errno == EWOULDBLOCK;
-        }
-        g_byte_array_remove_range(chr->outq, 0, done);
+    if (len == 0) {
+        return true;
     }
+    done = chr_write_now(chr, byte_queue_peek(&chr->outq), len);
+    if (done < 0) {
+        return false;
+    }
+    byte_queue_consume(&chr->outq, done);
     return true;
+}
+
+/*
+ * A peer that sends requests but does not read the replies waits for its
+ * own backlog: qmpd stops reading it rather than queue without bound or
+ * keep the main loop busy at the expense of every other client.
+ */
+static void chr_check_backlog(Chardev *chr)
+{
+    if (!chr->out_throttled &&
+        byte_queue_length(&chr->outq) > CHARDEV_OUTPUT_HIGH_WATER) {
+        chr->out_throttled = true;
+        chr_stop_in_watch(chr);
+    }
+}
+
+/* The peer caught up with its backlog: read its input again. */
+static void chr_output_drained(Chardev *chr)
+{
+    if (!chr->out_throttled ||
+        byte_queue_length(&chr->outq) > CHR_OUTPUT_LOW_WATER) {
+        return;
+    }
+    chr->out_throttled = false;
+    chr_update_in_watch(chr);
+    if (chr->has_frontend && chr->handlers.output_drained) {
+        chr->handlers.output_drained(chr->opaque);
+    }
 }
 
 static gboolean chr_out_cb(gint fd, GIOCondition cond, gpointer opaque)
@@ -279,19 +335,20 @@ static gboolean chr_out_cb(gint fd, GIOCondition cond, gpointer opaque)
     chr->out_watch = 0;
     if (!chr_flush(chr)) {
         g_debug("chardev '%s': write failed: %s", chr->id, g_strerror(errno));
-        g_byte_array_set_size(chr->outq, 0);
+        byte_queue_clear(&chr->outq);
         if (chr->is_socket) {
             chr_schedule_hangup(chr);
         }
         return G_SOURCE_REMOVE;
     }
     chr_update_out_watch(chr);
+    chr_output_drained(chr);
     return G_SOURCE_REMOVE;
 }
 
 static void chr_update_out_watch(Chardev *chr)
 {
-    if (chr->out_watch || chr->outq->len == 0 || chr->wfd < 0) {
+    if (chr->out_watch || byte_queue_length(&chr->outq) == 0 || chr->wfd < 0) {
         return;
     }
     chr->out_watch = g_unix_fd_add(chr->wfd, G_IO_OUT | G_IO_ERR | G_IO_HUP,
@@ -307,6 +364,7 @@ void chr_io_attach(Chardev *chr, int rfd, int wfd, GSocket *peer,
     chr->is_socket = peer != NULL;
     chr->connected = true;
     chr->in_paused = false;
+    chr->out_throttled = false;
     chr_update_in_watch(chr);
     if (emit_opened) {
         chr_emit_event(chr, CHR_EVENT_OPENED);
@@ -326,9 +384,9 @@ void chr_io_detach(Chardev *chr, bool emit_closed)
         g_source_remove(chr->hangup_idle);
         chr->hangup_idle = 0;
     }
-    if (chr->outq) {
-        g_byte_array_set_size(chr->outq, 0);
-    }
+    /* Released, not just emptied: a backlog must not outlive its peer. */
+    byte_queue_clear(&chr->outq);
+    chr->out_throttled = false;
     chr_close_queued_fds(chr);
     chr->rfd = -1;
     chr->wfd = -1;
@@ -365,7 +423,6 @@ Chardev *chardev_new(const ChardevOptions *opts, GError **errp)
     chr->ops = chr_backend_ops(opts->backend);
     chr->rfd = -1;
     chr->wfd = -1;
-    chr->outq = g_byte_array_new();
     g_queue_init(&chr->fds);
     if (!chr->ops) {
         g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
@@ -460,6 +517,8 @@ void chardev_accept_input(Chardev *chr)
 
 bool chardev_write_all(Chardev *chr, const void *buf, gsize len, GError **errp)
 {
+    gssize done;
+
     g_return_val_if_fail(chr != NULL, false);
     g_return_val_if_fail(buf != NULL || len == 0, false);
 
@@ -470,14 +529,18 @@ bool chardev_write_all(Chardev *chr, const void *buf, gsize len, GError **errp)
     if (!chr->connected || chr->wfd < 0 || len == 0) {
         return true;
     }
-    g_byte_array_append(chr->outq, buf, len);
     if (chr->out_watch) {
+        byte_queue_append(&chr->outq, buf, len);
+        chr_check_backlog(chr);
         return true;
     }
-    if (!chr_flush(chr)) {
+    /* Nothing queued: send from the caller's buffer, queue what is left. */
+    g_assert(byte_queue_length(&chr->outq) == 0);
+    done = chr_write_now(chr, buf, len);
+    if (done < 0) {
         int saved_errno = errno;
 
-        g_byte_array_set_size(chr->outq, 0);
+        byte_queue_clear(&chr->outq);
         if (chr->is_socket) {
             chr_schedule_hangup(chr);
             return true;
@@ -487,6 +550,8 @@ bool chardev_write_all(Chardev *chr, const void *buf, gsize len, GError **errp)
                     g_strerror(saved_errno));
         return false;
     }
+    byte_queue_append(&chr->outq, (const guint8 *)buf + done, len - done);
+    chr_check_backlog(chr);
     chr_update_out_watch(chr);
     return true;
 }
@@ -494,7 +559,13 @@ bool chardev_write_all(Chardev *chr, const void *buf, gsize len, GError **errp)
 bool chardev_has_pending_output(const Chardev *chr)
 {
     g_return_val_if_fail(chr != NULL, false);
-    return chr->outq->len > 0;
+    return byte_queue_length(&chr->outq) > 0;
+}
+
+gsize chardev_output_pending(const Chardev *chr)
+{
+    g_return_val_if_fail(chr != NULL, 0);
+    return byte_queue_length(&chr->outq);
 }
 
 void chardev_disconnect(Chardev *chr)

@@ -193,7 +193,13 @@ void monitor_qmp_drain(Monitor *mon)
         return;
     }
     mon->draining = true;
-    while (!mon->awaiting_reply && !g_queue_is_empty(mon->queue)) {
+    /*
+     * A client that does not read its replies gets no more of them built
+     * until it does (monitor_qmp_output_drained resumes); one chunk of input
+     * can hold thousands of requests for large replies.
+     */
+    while (!mon->awaiting_reply && !g_queue_is_empty(mon->queue) &&
+           chardev_output_pending(mon->chr) <= CHARDEV_OUTPUT_HIGH_WATER) {
         QueuedRequest *q = g_queue_pop_head(mon->queue);
 
         qmp_handle_request(mon, q->request, q->parse_err);
@@ -268,10 +274,16 @@ static void monitor_qmp_event(void *opaque, ChardevEvent event)
     }
 }
 
+static void monitor_qmp_output_drained(void *opaque)
+{
+    monitor_qmp_drain(opaque);
+}
+
 static const ChardevHandlers qmp_handlers = {
     .can_read = monitor_qmp_can_read,
     .read = monitor_qmp_read,
     .event = monitor_qmp_event,
+    .output_drained = monitor_qmp_output_drained,
 };
 
 bool monitor_qmp_setup(Monitor *mon, GError **errp)

@@ -36,6 +36,7 @@ typedef struct QTestServer {
     GString *inbuf;
     gsize scanned;   /* bytes of inbuf known to hold no '\n' */
     bool discarding; /* inside an over-long line */
+    bool held_lines; /* complete lines wait for the peer to read replies */
     guint exit_source;
     gint64 exit_deadline;
     QTestSession session;
@@ -82,9 +83,22 @@ static const QTestSessionOps session_ops = {
 
 /* ---- input ---- */
 
+/*
+ * Complete request lines wait in the input buffer while the peer has not
+ * taken its earlier replies: one chunk of small requests can ask for
+ * gigabytes of replies (64 MiB "read"s), which must not all be built
+ * before the first one is sent.
+ */
+static bool qtest_output_backlogged(QTestServer *srv)
+{
+    return chardev_output_pending(srv->chr) > CHARDEV_OUTPUT_HIGH_WATER;
+}
+
 static gsize qtest_chr_can_read(void *opaque)
 {
-    return QTEST_READ_ROOM;
+    QTestServer *srv = opaque;
+
+    return srv->held_lines ? 0 : QTEST_READ_ROOM;
 }
 
 static void too_long(QTestServer *srv)
@@ -94,25 +108,12 @@ static void too_long(QTestServer *srv)
     session_send(srv, reply, sizeof(reply) - 1);
 }
 
-static void qtest_chr_read(void *opaque, const guint8 *buf, gsize len)
+/* Runs the complete lines in the input buffer, as far as output allows. */
+static void qtest_run_lines(QTestServer *srv)
 {
-    QTestServer *srv = opaque;
     gsize consumed = 0;
-    gsize start = 0;
 
-    if (srv->discarding) {
-        const guint8 *nl = memchr(buf, '\n', len);
-
-        if (nl == NULL) {
-            return;
-        }
-        srv->discarding = false;
-        start = (gsize)(nl - buf) + 1;
-    }
-    g_string_append_len(srv->inbuf, (const char *)buf + start,
-                        (gssize)(len - start));
-
-    /* run every complete line, then drop them from the buffer at once */
+    srv->held_lines = false;
     for (;;) {
         char *line = srv->inbuf->str + consumed;
         char *nl = memchr(srv->inbuf->str + srv->scanned, '\n',
@@ -120,6 +121,10 @@ static void qtest_chr_read(void *opaque, const guint8 *buf, gsize len)
         gsize line_len;
 
         if (nl == NULL) {
+            break;
+        }
+        if (qtest_output_backlogged(srv)) {
+            srv->held_lines = true;
             break;
         }
         line_len = (gsize)(nl - line);
@@ -136,12 +141,44 @@ static void qtest_chr_read(void *opaque, const guint8 *buf, gsize len)
         }
     }
     g_string_erase(srv->inbuf, 0, (gssize)consumed);
-    srv->scanned = srv->inbuf->len;
-    if (srv->inbuf->len > QTEST_MAX_LINE) {
+    srv->scanned = srv->held_lines ? 0 : srv->inbuf->len;
+    if (!srv->held_lines && srv->inbuf->len > QTEST_MAX_LINE) {
         g_string_truncate(srv->inbuf, 0);
         srv->scanned = 0;
         srv->discarding = true;
         too_long(srv);
+    }
+}
+
+static void qtest_chr_read(void *opaque, const guint8 *buf, gsize len)
+{
+    QTestServer *srv = opaque;
+    gsize start = 0;
+
+    if (srv->discarding) {
+        const guint8 *nl = memchr(buf, '\n', len);
+
+        if (nl == NULL) {
+            return;
+        }
+        srv->discarding = false;
+        start = (gsize)(nl - buf) + 1;
+    }
+    g_string_append_len(srv->inbuf, (const char *)buf + start,
+                        (gssize)(len - start));
+    qtest_run_lines(srv);
+}
+
+static void qtest_chr_output_drained(void *opaque)
+{
+    QTestServer *srv = opaque;
+
+    if (!srv->held_lines) {
+        return;
+    }
+    qtest_run_lines(srv);
+    if (server == srv && !srv->held_lines) {
+        chardev_accept_input(srv->chr);
     }
 }
 
@@ -150,7 +187,7 @@ static gboolean exit_when_flushed(gpointer opaque)
 {
     QTestServer *srv = opaque;
 
-    if (chardev_has_pending_output(srv->chr) &&
+    if ((chardev_has_pending_output(srv->chr) || srv->held_lines) &&
         g_get_monotonic_time() < srv->exit_deadline) {
         return G_SOURCE_CONTINUE;
     }
@@ -169,15 +206,17 @@ static void qtest_chr_event(void *opaque, ChardevEvent event)
         g_string_truncate(srv->inbuf, 0);
         srv->scanned = 0;
         srv->discarding = false;
+        srv->held_lines = false;
         g_timer_start(srv->timer);
         log_line(srv, 'I', false, "OPENED", 6);
         break;
     case CHR_EVENT_CLOSED:
-        if (srv->is_stdio && srv->inbuf->len > 0 && !srv->discarding) {
+        if (srv->is_stdio && srv->inbuf->len > 0 && !srv->discarding &&
+            srv->inbuf->str[srv->inbuf->len - 1] != '\n') {
             /* a scenario file whose last line has no newline */
             g_string_append_c(srv->inbuf, '\n');
             srv->scanned = 0;
-            qtest_chr_read(srv, (const guint8 *)"", 0);
+            qtest_run_lines(srv);
         }
         log_line(srv, 'I', true, "CLOSED", 6);
         if (srv->log) {
@@ -196,6 +235,7 @@ static const ChardevHandlers qtest_handlers = {
     .can_read = qtest_chr_can_read,
     .read = qtest_chr_read,
     .event = qtest_chr_event,
+    .output_drained = qtest_chr_output_drained,
 };
 
 /* ---- set-up ---- */

@@ -18,6 +18,7 @@
 
 #include "chardev/char.h"
 #include "qemu-serial-relay.h"
+#include "util/byte-queue.h"
 #include "util/error.h"
 
 /* Bytes from the client that may wait for QEMU before input pauses. */
@@ -28,16 +29,19 @@ struct QemuSerialRelay {
     int fd; /* qmpd's end */
     guint read_watch;
     guint write_watch;
-    GByteArray *to_guest;
+    bool guest_closed; /* QEMU closed its end */
+    ByteQueue to_guest;
 };
+
+static void relay_watch_guest(QemuSerialRelay *r);
 
 static gsize relay_can_read(void *opaque)
 {
     QemuSerialRelay *r = opaque;
 
-    return r->to_guest->len >= RELAY_INPUT_MAX
-               ? 0
-               : RELAY_INPUT_MAX - r->to_guest->len;
+    gsize queued = byte_queue_length(&r->to_guest);
+
+    return queued >= RELAY_INPUT_MAX ? 0 : RELAY_INPUT_MAX - queued;
 }
 
 static void relay_flush(QemuSerialRelay *r);
@@ -53,11 +57,12 @@ static gboolean relay_writable(int fd, GIOCondition cond, gpointer opaque)
 
 static void relay_flush(QemuSerialRelay *r)
 {
-    bool was_full = r->to_guest->len >= RELAY_INPUT_MAX;
+    bool was_full = byte_queue_length(&r->to_guest) >= RELAY_INPUT_MAX;
 
-    while (r->to_guest->len > 0) {
-        ssize_t n = send(r->fd, r->to_guest->data, r->to_guest->len,
-                         MSG_NOSIGNAL | MSG_DONTWAIT);
+    while (byte_queue_length(&r->to_guest) > 0) {
+        ssize_t n =
+            send(r->fd, byte_queue_peek(&r->to_guest),
+                 byte_queue_length(&r->to_guest), MSG_NOSIGNAL | MSG_DONTWAIT);
 
         if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
             if (r->write_watch == 0) {
@@ -68,10 +73,10 @@ static void relay_flush(QemuSerialRelay *r)
         }
         if (n < 0) {
             /* QEMU is gone; what the client typed has nowhere to go. */
-            g_byte_array_set_size(r->to_guest, 0);
+            byte_queue_clear(&r->to_guest);
             return;
         }
-        g_byte_array_remove_range(r->to_guest, 0, n);
+        byte_queue_consume(&r->to_guest, n);
     }
     if (was_full) {
         chardev_accept_input(r->chr);
@@ -82,7 +87,7 @@ static void relay_read(void *opaque, const guint8 *buf, gsize len)
 {
     QemuSerialRelay *r = opaque;
 
-    g_byte_array_append(r->to_guest, buf, len);
+    byte_queue_append(&r->to_guest, buf, len);
     relay_flush(r);
 }
 
@@ -90,17 +95,28 @@ static void relay_event(void *opaque, ChardevEvent event)
 {
 }
 
+/*
+ * The client reads again after its backlog passed the chardev's bound:
+ * take the guest's output again (meanwhile QEMU's own buffer filled and
+ * the guest's UART waited, as with a slow terminal).
+ */
+static void relay_output_drained(void *opaque)
+{
+    relay_watch_guest(opaque);
+}
+
 static const ChardevHandlers relay_handlers = {
     .can_read = relay_can_read,
     .read = relay_read,
     .event = relay_event,
+    .output_drained = relay_output_drained,
 };
 
-static gboolean relay_from_guest(int fd, GIOCondition cond, gpointer opaque)
+/* Moves one chunk from QEMU to the client; false once QEMU has closed. */
+static bool relay_guest_chunk(QemuSerialRelay *r)
 {
-    QemuSerialRelay *r = opaque;
     guint8 buf[4096];
-    ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+    ssize_t n = recv(r->fd, buf, sizeof(buf), MSG_DONTWAIT);
 
     if (n > 0) {
         g_autoptr(GError) err = NULL;
@@ -110,13 +126,34 @@ static gboolean relay_from_guest(int fd, GIOCondition cond, gpointer opaque)
             !chardev_write_all(r->chr, buf, n, &err)) {
             g_debug("serial relay: %s", err->message);
         }
-        return G_SOURCE_CONTINUE;
+        return true;
     }
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-        return G_SOURCE_CONTINUE;
+        return true;
     }
-    r->read_watch = 0;
-    return G_SOURCE_REMOVE;
+    r->guest_closed = true;
+    return false;
+}
+
+static gboolean relay_from_guest(int fd, GIOCondition cond, gpointer opaque)
+{
+    QemuSerialRelay *r = opaque;
+
+    if (!relay_guest_chunk(r) ||
+        chardev_output_pending(r->chr) > CHARDEV_OUTPUT_HIGH_WATER) {
+        r->read_watch = 0;
+        return G_SOURCE_REMOVE;
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+static void relay_watch_guest(QemuSerialRelay *r)
+{
+    if (r->read_watch != 0 || r->guest_closed) {
+        return;
+    }
+    r->read_watch = g_unix_fd_add(r->fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                  relay_from_guest, r);
 }
 
 QemuSerialRelay *qemu_serial_relay_new(const char *chardev_id, int *ret_qemu_fd,
@@ -139,13 +176,11 @@ QemuSerialRelay *qemu_serial_relay_new(const char *chardev_id, int *ret_qemu_fd,
     r = g_new0(QemuSerialRelay, 1);
     r->chr = chr;
     r->fd = fds[0];
-    r->to_guest = g_byte_array_new();
     if (!chardev_set_handlers(chr, &relay_handlers, r, errp)) {
         close(fds[1]);
         return NULL;
     }
-    r->read_watch = g_unix_fd_add(r->fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
-                                  relay_from_guest, r);
+    relay_watch_guest(r);
     *ret_qemu_fd = fds[1];
     return g_steal_pointer(&r);
 }
@@ -158,9 +193,9 @@ void qemu_serial_relay_free(QemuSerialRelay *r)
         return;
     }
     /* Output QEMU wrote just before it exited still reaches the client. */
-    while (r->read_watch != 0 &&
+    while (!r->guest_closed &&
            recv(r->fd, &peek, 1, MSG_PEEK | MSG_DONTWAIT) > 0) {
-        relay_from_guest(r->fd, G_IO_IN, r);
+        relay_guest_chunk(r);
     }
     g_clear_handle_id(&r->read_watch, g_source_remove);
     g_clear_handle_id(&r->write_watch, g_source_remove);
@@ -170,6 +205,6 @@ void qemu_serial_relay_free(QemuSerialRelay *r)
     if (r->fd >= 0) {
         close(r->fd);
     }
-    g_byte_array_unref(r->to_guest);
+    byte_queue_clear(&r->to_guest);
     g_free(r);
 }

@@ -76,12 +76,25 @@ typedef struct ChardevOptions {
     char **warnings;
 } ChardevOptions;
 
+/*
+ * Output queued for a peer beyond which the chardev stops reading that
+ * peer's input: a client that does not read its replies waits for its own
+ * backlog, and qmpd's memory stays bounded.  A single larger message is
+ * still queued whole.
+ */
+#define CHARDEV_OUTPUT_HIGH_WATER (1024 * 1024)
+
 typedef struct ChardevHandlers {
     /* How many bytes the frontend accepts now; 0 pauses input. */
     gsize (*can_read)(void *opaque);
     /* Bytes from the peer, at most what can_read allowed. */
     void (*read)(void *opaque, const guint8 *buf, gsize len);
     void (*event)(void *opaque, ChardevEvent event);
+    /*
+     * Optional: output that had passed CHARDEV_OUTPUT_HIGH_WATER has
+     * drained; a frontend that stopped producing can resume.
+     */
+    void (*output_drained)(void *opaque);
 } ChardevHandlers;
 
 void chardev_options_free(ChardevOptions *opts);
@@ -175,6 +188,9 @@ bool chardev_write_all(Chardev *chr, const void *buf, gsize len, GError **errp);
  * the peer (used to drain replies before the process exits).
  */
 bool chardev_has_pending_output(const Chardev *chr);
+
+/** chardev_output_pending: Returns: bytes queued, not yet taken by the peer. */
+gsize chardev_output_pending(const Chardev *chr);
 
 /**
  * chardev_disconnect:

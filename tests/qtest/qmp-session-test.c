@@ -6,9 +6,15 @@
  */
 #include "prelude.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "libqtest.h"
 
@@ -314,12 +320,140 @@ static void test_config_phase(gconstpointer opaque)
     qtest_quit(s);
 }
 
+/* A raw, non-blocking client: libqtest's always reads what it is sent. */
+static int raw_connect(const char *path)
+{
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpuint(strlen(path), <, sizeof(addr.sun_path));
+    strcpy(addr.sun_path, path);
+    g_assert_cmpint(connect(fd, (struct sockaddr *)&addr, sizeof(addr)), ==, 0);
+    g_assert_cmpint(fcntl(fd, F_SETFL, O_NONBLOCK), ==, 0);
+    return fd;
+}
+
+/* Bytes of requests the flooding client offers at most. */
+#define FLOOD_MAX (4 * 1024 * 1024)
+
+/*
+ * One client pipelines requests and reads none of the replies (issue 13,
+ * defect 5).  qmpd must stop reading it once its backlog passes the
+ * output bound (so the client's writes stall), serve another monitor
+ * meanwhile, and once the client reads, deliver every reply in order.
+ */
+static void test_slow_reader(void)
+{
+    g_autofree char *dir = qtest_make_tmpdir();
+    g_autofree char *args = server_monitor_args(dir, 2);
+    g_autofree char *path0 = monitor_path(dir, 0);
+    g_autofree char *path1 = monitor_path(dir, 1);
+    QTestState *s = qtest_init(args);
+    g_autoptr(GString) flood =
+        g_string_new("{\"execute\": \"qmp_capabilities\", \"id\": \"caps\"}\n");
+    g_autoptr(GString) in = g_string_new(NULL);
+    QTestState *other;
+    guint requests = 0;
+    gsize sent = 0;
+    gsize end;
+    char *line;
+    guint replies = 0;
+    bool stalled = false;
+    int fd = raw_connect(path0);
+
+    while (flood->len < FLOOD_MAX) {
+        g_string_append_printf(
+            flood, "{\"execute\": \"query-status\", \"id\": %u}\n", requests++);
+    }
+    /* Write without reading until qmpd stops taking input. */
+    while (sent < flood->len && !stalled) {
+        ssize_t n = write(fd, flood->str + sent, flood->len - sent);
+
+        if (n > 0) {
+            sent += n;
+        } else {
+            struct pollfd p = {.fd = fd, .events = POLLOUT};
+
+            g_assert_true(n < 0 && errno == EAGAIN);
+            stalled = poll(&p, 1, 1000) == 0;
+        }
+    }
+    g_test_message("flood: %zu of %zu bytes taken before qmpd stopped reading",
+                   sent, flood->len);
+    g_assert_true(stalled);
+    g_assert_cmpuint(sent, <, flood->len);
+
+    /* Another client is served while the first one's backlog stands. */
+    other = qtest_qmp_connect(path1, true);
+    assert_status(other, "running");
+    qtest_qmp_disconnect(other);
+    assert_status(s, "running");
+
+    /*
+     * Now read, and finish the request the stall cut in two: every request
+     * up to @end must be answered, in order, after the greeting.
+     */
+    end = sent;
+    while (end < flood->len && flood->str[end - 1] != '\n') {
+        end++;
+    }
+    requests = 1;
+    for (gsize i = 0; i < end; i++) {
+        requests += flood->str[i] == '\n';
+    }
+    while (replies < requests) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        char buf[65536];
+        ssize_t n;
+
+        if (sent < end) {
+            p.events |= POLLOUT;
+        }
+        g_assert_cmpint(poll(&p, 1, 30000), ==, 1);
+        if ((p.revents & POLLOUT) && sent < end) {
+            n = write(fd, flood->str + sent, end - sent);
+            g_assert_cmpint(n, >, 0);
+            sent += n;
+        }
+        if (!(p.revents & (POLLIN | POLLHUP))) {
+            continue;
+        }
+        n = read(fd, buf, sizeof(buf));
+        g_assert_cmpint(n, >, 0);
+        g_string_append_len(in, buf, n);
+        line = in->str;
+        for (char *nl; (nl = memchr(line, '\n', in->str + in->len - line));
+             line = nl + 1) {
+            g_autofree char *want = NULL;
+
+            *nl = '\0';
+            if (replies == 1) {
+                want = g_strdup("\"id\": \"caps\"");
+            } else if (replies > 1) {
+                want = g_strdup_printf("\"id\": %u}", replies - 2);
+            }
+            if (want != NULL && strstr(line, want) == NULL) {
+                g_error("reply %u out of order: %s", replies, line);
+            }
+            replies++;
+        }
+        g_string_erase(in, 0, line - in->str);
+    }
+    g_assert_cmpuint(in->len, ==, 0);
+    close(fd);
+    assert_status(s, "running");
+    qtest_quit(s);
+    qtest_remove_tmpdir(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/qmp/session/disconnect-mid-command",
                     test_disconnect_mid_command);
     g_test_add_func("/qmp/session/many-monitors", test_many_monitors);
+    g_test_add_func("/qmp/session/slow-reader", test_slow_reader);
     g_test_add_func("/qmp/session/events", test_events);
     g_test_add_func("/qmp/session/quit", test_quit);
     g_test_add_data_func("/qmp/session/sigterm", GINT_TO_POINTER(SIGTERM),
