@@ -31,6 +31,17 @@ struct Monitor {
 
     /* human monitor only */
     GString *line;
+    GString *input;   /* received bytes not yet run as lines */
+    bool hmp_waiting; /* a forwarded line's answer is outstanding */
+    bool hmp_running; /* hmp_run_input() is on the stack */
+};
+
+/* A request taken by the router, until monitor_request_complete(). */
+struct MonitorPending {
+    Monitor *mon;
+    guint64 session;
+    JsonNode *id; /* the request's id, or NULL */
+    bool oob;
 };
 
 /* Registry and globals (monitor.c) */
@@ -55,5 +66,7 @@ void monitor_qmp_drain(Monitor *mon);
 /* Human monitor (hmp.c) */
 bool monitor_hmp_setup(Monitor *mon, GError **errp);
 void monitor_hmp_free(Monitor *mon);
+/* The answer to a line forwarded as human-monitor-command has come. */
+void monitor_hmp_complete(Monitor *mon, JsonNode *reply);
 JsonNode *monitor_run_command(const char *name, JsonObject *args,
                               GError **errp);

@@ -72,17 +72,19 @@ static void queued_request_free(QueuedRequest *q)
     g_free(q);
 }
 
-struct MonitorPending {
-    Monitor *mon;
-    guint64 session;
-    JsonNode *id; /* the request's id, or NULL */
-    bool oob;
-};
-
 void monitor_request_complete(MonitorPending *pending, JsonNode *reply)
 {
     Monitor *mon = pending->mon;
-    g_autoptr(JsonNode) out = json_node_copy(reply);
+    g_autoptr(JsonNode) out = NULL;
+
+    if (mon->mode == MONITOR_MODE_READLINE) {
+        if (pending->session == mon->session) {
+            monitor_hmp_complete(mon, reply);
+        }
+        g_free(pending);
+        return;
+    }
+    out = json_node_copy(reply);
 
     if (JSON_NODE_HOLDS_OBJECT(out)) {
         JsonObject *obj = json_node_get_object(out);

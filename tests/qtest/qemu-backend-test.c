@@ -10,6 +10,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -50,6 +52,58 @@ static bool have_qemu(void)
         return false;
     }
     return true;
+}
+
+/* ---- a human-monitor client ---- */
+
+#define HMP_PROMPT "(qemu) "
+
+static int hmp_connect(const char *path)
+{
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    struct timeval tv = {.tv_sec = 30};
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpuint(strlen(path), <, sizeof(addr.sun_path));
+    strcpy(addr.sun_path, path);
+    g_assert_cmpint(connect(fd, (struct sockaddr *)&addr, sizeof(addr)), ==, 0);
+    /* A reply that never comes fails the test instead of hanging it. */
+    g_assert_cmpint(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)),
+                    ==, 0);
+    return fd;
+}
+
+/* Reads up to and including the next prompt; returns what came before. */
+static char *hmp_read_answer(int fd)
+{
+    GString *got = g_string_new(NULL);
+
+    while (!g_str_has_suffix(got->str, HMP_PROMPT)) {
+        char ch;
+
+        if (read(fd, &ch, 1) != 1) {
+            g_error("human monitor: no prompt after '%s'", got->str);
+        }
+        g_string_append_c(got, ch);
+    }
+    g_string_truncate(got, got->len - strlen(HMP_PROMPT));
+    return g_string_free(got, FALSE);
+}
+
+static char *hmp(int fd, const char *line)
+{
+    g_autofree char *text = g_strdup_printf("%s\n", line);
+
+    g_assert_cmpint(write(fd, text, strlen(text)), ==, (gssize)strlen(text));
+    return hmp_read_answer(fd);
+}
+
+static void assert_contains(const char *text, const char *part)
+{
+    if (strstr(text, part) == NULL) {
+        g_error("expected '%s' in '%s'", part, text);
+    }
 }
 
 static char *status_of(QTestState *s)
@@ -117,7 +171,10 @@ static void test_handoff_qmp(void)
     g_autofree char *dir = NULL;
     g_autofree char *args = NULL;
     g_autofree char *mon1 = NULL;
+    g_autofree char *hmp0 = NULL;
     g_autofree char *st = NULL;
+    char *text;
+    int h;
     QTestState *s, *c2;
     JsonObject *ret;
 
@@ -126,13 +183,22 @@ static void test_handoff_qmp(void)
     }
     dir = qtest_make_tmpdir();
     mon1 = g_build_filename(dir, "mon1.sock", NULL);
+    hmp0 = g_build_filename(dir, "hmp0.sock", NULL);
     args = g_strdup_printf("-nodefaults -preconfig "
                            "-chardev socket,id=mon1,path=%s,server=on,wait=off "
-                           "-mon chardev=mon1,mode=control",
-                           mon1);
+                           "-mon chardev=mon1,mode=control "
+                           "-chardev socket,id=hmp0,path=%s,server=on,wait=off "
+                           "-mon chardev=hmp0,mode=readline",
+                           mon1, hmp0);
     s = qtest_init(args);
     /* A second client connected before the hand-off stays connected. */
     c2 = qtest_qmp_connect(mon1, true);
+    /* So does a human-monitor client; before it, qmpd answers. */
+    h = hmp_connect(hmp0);
+    g_free(hmp_read_answer(h));
+    text = hmp(h, "info status");
+    g_assert_cmpstr(text, ==, "VM status: paused (prelaunch)\n");
+    g_free(text);
 
     qtest_qmp_assert_success(s,
                              "{\"execute\": \"machine-set\", "
@@ -181,6 +247,38 @@ static void test_handoff_qmp(void)
                            "{\"uuid\": \"12345678-9abc-def0-1234-"
                            "56789abcdef1\"}}");
 
+    /*
+     * The human monitor: QEMU's lines go to QEMU ('info cpus' is not
+     * qmpd's, and its answer has QEMU's thread ids), qmpd's own stay here
+     * ('info chardev' lists qmpd's chardevs, not QEMU's private ones).
+     * Two lines in one write are answered in order.
+     */
+    text = hmp(h, "info status");
+    assert_contains(text, "VM status: running");
+    g_free(text);
+    g_assert_cmpint(write(h, "info cpus\ninfo chardev\n", 23), ==, 23);
+    text = hmp_read_answer(h);
+    assert_contains(text, "CPU #1");
+    assert_contains(text, "thread_id=");
+    g_free(text);
+    text = hmp_read_answer(h);
+    assert_contains(text, "hmp0: filename=");
+    assert_contains(text, "mon1: filename=");
+    g_assert_null(strstr(text, "qmpd-control"));
+    g_free(text);
+    text = hmp(h, "stop");
+    g_free(text);
+    qtest_qmp_eventwait(s, "STOP");
+    g_free(st);
+    st = status_of(s);
+    g_assert_cmpstr(st, ==, "paused");
+    text = hmp(h, "cont");
+    g_free(text);
+    qtest_qmp_eventwait(s, "RESUME");
+    text = hmp(h, "no_such_command");
+    assert_contains(text, "no_such_command");
+    g_free(text);
+
     /* Union introspection: QEMU's commands and qmpd's own. */
     assert_union(s, "query-commands");
     assert_union(s, "query-qmp-schema");
@@ -202,6 +300,7 @@ static void test_handoff_qmp(void)
     qtest_qmp_eventwait(c2, "SHUTDOWN");
     g_assert_cmpint(WEXITSTATUS(qtest_wait_exit(s, 30000)), ==, 0);
     qtest_qmp_disconnect(c2);
+    close(h);
     qtest_remove_tmpdir(dir);
 }
 
