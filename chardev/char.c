@@ -18,6 +18,7 @@
 #include "char-internal.h"
 #include "chardev/char.h"
 #include "util/error.h"
+#include "util/fd-watch.h"
 
 /* Bytes read from a peer per main-loop dispatch. */
 #define CHR_READ_CHUNK 65536
@@ -237,8 +238,8 @@ static void chr_update_in_watch(Chardev *chr)
         !chr->has_frontend || chr->in_paused || chr->out_throttled) {
         return;
     }
-    chr->in_watch =
-        g_unix_fd_add(chr->rfd, G_IO_IN | G_IO_HUP | G_IO_ERR, chr_in_cb, chr);
+    chr->in_watch = qmpd_fd_watch_add(chr->rfd, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                      chr_in_cb, chr);
 }
 
 static void chr_stop_in_watch(Chardev *chr)
@@ -351,8 +352,8 @@ static void chr_update_out_watch(Chardev *chr)
     if (chr->out_watch || byte_queue_length(&chr->outq) == 0 || chr->wfd < 0) {
         return;
     }
-    chr->out_watch = g_unix_fd_add(chr->wfd, G_IO_OUT | G_IO_ERR | G_IO_HUP,
-                                   chr_out_cb, chr);
+    chr->out_watch = qmpd_fd_watch_add(chr->wfd, G_IO_OUT | G_IO_ERR | G_IO_HUP,
+                                       chr_out_cb, chr);
 }
 
 void chr_io_attach(Chardev *chr, int rfd, int wfd, GSocket *peer,

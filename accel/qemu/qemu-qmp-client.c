@@ -15,6 +15,7 @@
 
 #include "qemu-qmp-client.h"
 #include "util/error.h"
+#include "util/fd-watch.h"
 #include "util/json-streamer.h"
 #include "util/json-writer.h"
 
@@ -369,7 +370,7 @@ static void arm_writer(QemuQmpClient *c)
         return;
     }
     if (c->out_offset < c->outbuf->len && c->write_watch == 0) {
-        c->write_watch = g_unix_fd_add(c->fd, G_IO_OUT, on_writable, c);
+        c->write_watch = qmpd_fd_watch_add(c->fd, G_IO_OUT, on_writable, c);
     }
 }
 
@@ -391,7 +392,7 @@ void qemu_qmp_client_go_async(QemuQmpClient *c,
         return;
     }
     c->read_watch =
-        g_unix_fd_add(c->fd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_readable, c);
+        qmpd_fd_watch_add(c->fd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_readable, c);
 }
 
 void qemu_qmp_client_send(QemuQmpClient *c, const char *command,

@@ -20,6 +20,7 @@
 #include "qemu-serial-relay.h"
 #include "util/byte-queue.h"
 #include "util/error.h"
+#include "util/fd-watch.h"
 
 /* Bytes from the client that may wait for QEMU before input pauses. */
 #define RELAY_INPUT_MAX 65536
@@ -67,7 +68,7 @@ static void relay_flush(QemuSerialRelay *r)
         if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
             if (r->write_watch == 0) {
                 r->write_watch =
-                    g_unix_fd_add(r->fd, G_IO_OUT, relay_writable, r);
+                    qmpd_fd_watch_add(r->fd, G_IO_OUT, relay_writable, r);
             }
             return;
         }
@@ -152,8 +153,8 @@ static void relay_watch_guest(QemuSerialRelay *r)
     if (r->read_watch != 0 || r->guest_closed) {
         return;
     }
-    r->read_watch = g_unix_fd_add(r->fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
-                                  relay_from_guest, r);
+    r->read_watch = qmpd_fd_watch_add(r->fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                      relay_from_guest, r);
 }
 
 QemuSerialRelay *qemu_serial_relay_new(const char *chardev_id, int *ret_qemu_fd,
