@@ -440,9 +440,21 @@ int main(int argc, char **argv)
         return 1;
     }
 
+    /*
+     * The pidfile is what makes an instance the only one for its files:
+     * take it before creating anything a second instance could clobber
+     * (a listening socket, an output file) and after the fork, since the
+     * lock belongs to the process that takes it.
+     */
+    if (cl->pidfile != NULL && !os_pidfile_create(cl->pidfile, &err)) {
+        fprintf(stderr, "%s: -pidfile %s: %s\n", prog_name, cl->pidfile,
+                err->message);
+        os_daemonize_finish(false);
+        return 1;
+    }
+
     cmds = qmp_command_list_new();
-    if (!qmpd_init(cl, cmds, &err) ||
-        (cl->pidfile != NULL && !os_pidfile_create(cl->pidfile, &err))) {
+    if (!qmpd_init(cl, cmds, &err)) {
         fprintf(stderr, "%s: %s\n", prog_name, err->message);
         qmpd_cleanup(cmds);
         os_daemonize_finish(false);

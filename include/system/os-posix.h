@@ -27,12 +27,19 @@ void os_daemonize_finish(bool success);
 
 /**
  * os_pidfile_create:
- * Creates @path, locks it and writes the pid.  Fails with
- * "Cannot lock pid file" style errors when another process holds it.
+ * Opens or creates @path, locks it, and only then truncates it and writes
+ * the pid; the lock is held until os_pidfile_remove().  Fails with
+ * "Cannot lock pid file: ..." when another process holds it, and refuses
+ * a symlink, a non-regular file or a file with other hard links at @path
+ * (nothing is written to them).
  */
 bool os_pidfile_create(const char *path, GError **errp);
 
-/** os_pidfile_remove: removes the pidfile written by this process. */
+/**
+ * os_pidfile_remove:
+ * Unlinks the pidfile if @path still names the file this process locked
+ * (something else put there since is left alone), then drops the lock.
+ */
 void os_pidfile_remove(void);
 
 /** os_exit_with_parent: the process receives SIGTERM when its parent dies. */

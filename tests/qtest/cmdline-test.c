@@ -2,14 +2,20 @@
 /*
  * The daemon's command line from outside: rejected options and their
  * one-line diagnostics, -version and -help, -pidfile, -daemonize, -name
- * and -uuid, and that a failed start leaves no files behind.
+ * and -uuid, that a failed start leaves no files behind, and that a
+ * second instance never takes or removes a running one's pidfile or
+ * listening socket.
  */
 #include "prelude.h"
 
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <gio/gio.h>
 
@@ -207,6 +213,21 @@ static const BadCmdline bad_cmdlines[] = {
      "Invalid parameter 'bogus'"},
 };
 
+/* @err is one line starting with @prefix and mentioning @reason after it. */
+static void assert_one_line(const char *err, const char *prefix,
+                            const char *reason)
+{
+    g_auto(GStrv) lines = NULL;
+
+    g_test_message("stderr: %s", err);
+    g_assert_true(g_str_has_suffix(err, "\n"));
+    lines = g_strsplit(err, "\n", -1);
+    /* Exactly one line: "...\n" splits into the line and "". */
+    g_assert_cmpuint(g_strv_length(lines), ==, 2);
+    g_assert_true(g_str_has_prefix(lines[0], prefix));
+    g_assert_nonnull(strstr(lines[0] + strlen(prefix), reason));
+}
+
 static void test_bad_cmdline(gconstpointer opaque)
 {
     const BadCmdline *c = opaque;
@@ -214,20 +235,13 @@ static void test_bad_cmdline(gconstpointer opaque)
     g_autofree char *args = g_strdup_printf(
         "-nodefaults -display none -pidfile @D/pid %s", c->args);
     g_autofree char *prefix = NULL;
-    g_auto(GStrv) lines = NULL;
     g_auto(GStrv) parts = g_strsplit(c->prefix, "@D", -1);
     g_auto(RunResult) r = {0};
 
     prefix = g_strjoinv(dir, parts);
     run_daemon(args, dir, &r);
-    g_test_message("stderr: %s", r.err);
     assert_exit_code(&r, 1);
-    g_assert_true(g_str_has_suffix(r.err, "\n"));
-    lines = g_strsplit(r.err, "\n", -1);
-    /* Exactly one line: "...\n" splits into the line and "". */
-    g_assert_cmpuint(g_strv_length(lines), ==, 2);
-    g_assert_true(g_str_has_prefix(lines[0], prefix));
-    g_assert_nonnull(strstr(lines[0] + strlen(prefix), c->reason));
+    assert_one_line(r.err, prefix, c->reason);
     g_assert_cmpstr(r.out, ==, "");
     assert_dir_empty(dir);
     qtest_remove_tmpdir(dir);
@@ -358,6 +372,287 @@ static void test_daemonize(void)
     qtest_remove_tmpdir(dir);
 }
 
+/* --- one pidfile, one socket, one owner --- */
+
+/* The chardev and monitor a second instance would fight over. */
+#define SERVER_ARGS                                           \
+    "-chardev socket,id=m,path=@D/m.sock,server=on,wait=off " \
+    "-mon chardev=m,mode=control"
+
+/* @fmt with "@D" replaced by @dir. */
+static char *expand_dir(const char *fmt, const char *dir)
+{
+    g_auto(GStrv) parts = g_strsplit(fmt, "@D", -1);
+
+    return g_strjoinv(dir, parts);
+}
+
+static void file_identity(const char *path, struct stat *ret_st)
+{
+    if (lstat(path, ret_st) < 0) {
+        g_error("lstat %s: %s", path, g_strerror(errno));
+    }
+}
+
+static void assert_same_file(const char *path, const struct stat *before)
+{
+    struct stat now;
+
+    file_identity(path, &now);
+    g_assert_cmpuint(now.st_dev, ==, before->st_dev);
+    g_assert_cmpuint(now.st_ino, ==, before->st_ino);
+}
+
+static void assert_file_content(const char *path, const char *expected)
+{
+    g_autofree char *text = NULL;
+    g_autoptr(GError) err = NULL;
+
+    g_file_get_contents(path, &text, NULL, &err);
+    g_assert_no_error(err);
+    g_assert_cmpstr(text, ==, expected);
+}
+
+static void fill_sun(const char *path, struct sockaddr_un *sun)
+{
+    memset(sun, 0, sizeof(*sun));
+    sun->sun_family = AF_UNIX;
+    g_assert_cmpuint(strlen(path), <, sizeof(sun->sun_path));
+    memcpy(sun->sun_path, path, strlen(path));
+}
+
+/* A socket bound at @path; listening unless @stale (closed at once). */
+static int bind_unix(const char *path, bool stale)
+{
+    struct sockaddr_un sun;
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+    g_assert_cmpint(fd, >=, 0);
+    fill_sun(path, &sun);
+    g_assert_cmpint(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), ==, 0);
+    g_assert_cmpint(listen(fd, 4), ==, 0);
+    if (stale) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Connects to @path and proves that @listen_fd is who accepts it. */
+static void assert_listener_owns(const char *path, int listen_fd)
+{
+    struct sockaddr_un sun;
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int peer;
+
+    g_assert_cmpint(fd, >=, 0);
+    fill_sun(path, &sun);
+    g_assert_cmpint(connect(fd, (struct sockaddr *)&sun, sizeof(sun)), ==, 0);
+    peer = accept(listen_fd, NULL, NULL);
+    g_assert_cmpint(peer, >=, 0);
+    close(peer);
+    close(fd);
+}
+
+static void assert_answers_qmp(const char *sock)
+{
+    QTestState *c = qtest_qmp_connect(sock, true);
+
+    qtest_qmp_assert_success(c, "{\"execute\": \"query-status\"}");
+    qtest_qmp_disconnect(c);
+}
+
+/*
+ * A second instance with the same -pidfile and socket must give up on
+ * the pidfile before creating anything, so the first one keeps its
+ * socket (same inode, still answering QMP) and its pidfile.
+ */
+static void test_second_instance(void)
+{
+    g_autofree char *dir = qtest_make_tmpdir();
+    g_autofree char *pidfile = g_build_filename(dir, "pid", NULL);
+    g_autofree char *sock = g_build_filename(dir, "m.sock", NULL);
+    g_autofree char *out = g_build_filename(dir, "out", NULL);
+    g_autofree char *args = expand_dir("-pidfile @D/pid " SERVER_ARGS, dir);
+    g_autofree char *prefix = g_strdup_printf("qmpd: -pidfile %s: ", pidfile);
+    g_auto(RunResult) r = {0};
+    struct stat sock_st;
+    QTestState *s = qtest_init(args);
+
+    g_assert_cmpint(read_pidfile(pidfile), ==, qtest_pid(s));
+    file_identity(sock, &sock_st);
+    run_daemon("-nodefaults -display none -pidfile @D/pid " SERVER_ARGS
+               " -chardev file,id=f,path=@D/out",
+               dir, &r);
+    assert_exit_code(&r, 1);
+    assert_same_file(sock, &sock_st);
+    assert_answers_qmp(sock);
+    g_assert_cmpint(read_pidfile(pidfile), ==, qtest_pid(s));
+    /* Nothing was created before the pidfile refused it. */
+    g_assert_false(g_file_test(out, G_FILE_TEST_EXISTS));
+    assert_one_line(r.err, prefix, "Cannot lock pid file");
+    g_assert_cmpstr(r.out, ==, "");
+
+    qtest_quit(s);
+    g_assert_false(g_file_test(pidfile, G_FILE_TEST_EXISTS));
+    g_assert_false(g_file_test(sock, G_FILE_TEST_EXISTS));
+    assert_dir_empty(dir);
+    qtest_remove_tmpdir(dir);
+}
+
+/*
+ * A second instance on a socket a live qmpd listens on fails to bind
+ * instead of unlinking it, and the first one keeps answering there.
+ */
+static void test_socket_in_use(void)
+{
+    g_autofree char *dir = qtest_make_tmpdir();
+    g_autofree char *sock = g_build_filename(dir, "m.sock", NULL);
+    g_autofree char *args = expand_dir(SERVER_ARGS, dir);
+    g_autofree char *prefix = expand_dir(
+        "qmpd: -chardev socket,id=m,path=@D/m.sock,server=on,wait=off: ", dir);
+    g_autofree char *reason = g_strdup_printf(
+        "Failed to bind socket to %s: Address already in use", sock);
+    g_auto(RunResult) r = {0};
+    struct stat sock_st;
+    QTestState *s = qtest_init(args);
+
+    file_identity(sock, &sock_st);
+    /*
+     * -daemonize with exit-with-parent: should the socket be taken after
+     * all, the detached daemon gets SIGTERM as soon as run_daemon()'s
+     * child exits instead of outliving the test.
+     */
+    run_daemon("-daemonize -run-with exit-with-parent=on -nodefaults "
+               "-display none " SERVER_ARGS,
+               dir, &r);
+    assert_same_file(sock, &sock_st);
+    assert_exit_code(&r, 1);
+    assert_one_line(r.err, prefix, reason);
+    assert_answers_qmp(sock);
+
+    qtest_quit(s);
+    g_assert_false(g_file_test(sock, G_FILE_TEST_EXISTS));
+    qtest_remove_tmpdir(dir);
+}
+
+/* A socket file nobody listens on (a crashed run) is still replaced. */
+static void test_socket_stale(void)
+{
+    g_autofree char *dir = qtest_make_tmpdir();
+    g_autofree char *sock = g_build_filename(dir, "m.sock", NULL);
+    g_autofree char *args = expand_dir(SERVER_ARGS, dir);
+    QTestState *s;
+
+    bind_unix(sock, true);
+    s = qtest_init(args);
+    assert_answers_qmp(sock);
+    qtest_quit(s);
+    g_assert_false(g_file_test(sock, G_FILE_TEST_EXISTS));
+    qtest_remove_tmpdir(dir);
+}
+
+/* At exit qmpd leaves alone a socket someone else bound at its path. */
+static void test_socket_replaced(void)
+{
+    g_autofree char *dir = qtest_make_tmpdir();
+    g_autofree char *sock = g_build_filename(dir, "m.sock", NULL);
+    g_autofree char *args = expand_dir(SERVER_ARGS, dir);
+    struct stat sock_st;
+    QTestState *s = qtest_init(args);
+    int other;
+
+    g_assert_cmpint(unlink(sock), ==, 0);
+    other = bind_unix(sock, false);
+    file_identity(sock, &sock_st);
+    qtest_quit(s);
+    assert_same_file(sock, &sock_st);
+    assert_listener_owns(sock, other);
+    close(other);
+    qtest_remove_tmpdir(dir);
+}
+
+/* A pidfile left by a crashed run is taken over and rewritten whole. */
+static void test_pidfile_stale(void)
+{
+    g_autofree char *dir = qtest_make_tmpdir();
+    g_autofree char *pidfile = g_build_filename(dir, "pid", NULL);
+    g_autofree char *args = g_strdup_printf("-pidfile %s", pidfile);
+    g_autoptr(GError) err = NULL;
+    QTestState *s;
+
+    g_file_set_contents(pidfile, "999999999 and a longer stale line\n", -1,
+                        &err);
+    g_assert_no_error(err);
+    s = qtest_init(args);
+    g_assert_cmpint(read_pidfile(pidfile), ==, qtest_pid(s));
+    qtest_quit(s);
+    g_assert_false(g_file_test(pidfile, G_FILE_TEST_EXISTS));
+    qtest_remove_tmpdir(dir);
+}
+
+/*
+ * A symlink at the pidfile path is refused: its target (existing or
+ * not) is never written or created, and the link stays.
+ */
+static void test_pidfile_symlink(void)
+{
+    static const char content[] = "not a pid\n";
+    g_autofree char *dir = qtest_make_tmpdir();
+    g_autofree char *pidfile = g_build_filename(dir, "pid", NULL);
+    g_autofree char *target = g_build_filename(dir, "target", NULL);
+    g_autofree char *sock = g_build_filename(dir, "m.sock", NULL);
+    g_autofree char *prefix = g_strdup_printf("qmpd: -pidfile %s: ", pidfile);
+    g_autoptr(GError) err = NULL;
+    struct stat st;
+
+    g_file_set_contents(target, content, -1, &err);
+    g_assert_no_error(err);
+    g_assert_cmpint(symlink(target, pidfile), ==, 0);
+    for (int dangling = 0; dangling < 2; dangling++) {
+        g_auto(RunResult) r = {0};
+
+        if (dangling) {
+            g_assert_cmpint(unlink(target), ==, 0);
+        }
+        /* As in test_socket_in_use: a daemon that starts dies with us. */
+        run_daemon("-daemonize -run-with exit-with-parent=on -nodefaults "
+                   "-display none -pidfile @D/pid " SERVER_ARGS,
+                   dir, &r);
+        if (dangling) {
+            g_assert_false(g_file_test(target, G_FILE_TEST_EXISTS));
+        } else {
+            assert_file_content(target, content);
+        }
+        assert_exit_code(&r, 1);
+        assert_one_line(r.err, prefix, "symbolic link");
+        file_identity(pidfile, &st);
+        g_assert_true(S_ISLNK(st.st_mode));
+        /* Refused before the socket was made. */
+        g_assert_false(g_file_test(sock, G_FILE_TEST_EXISTS));
+    }
+    qtest_remove_tmpdir(dir);
+}
+
+/* At exit qmpd leaves alone a file someone else put at its pidfile path. */
+static void test_pidfile_replaced(void)
+{
+    static const char content[] = "12345\n";
+    g_autofree char *dir = qtest_make_tmpdir();
+    g_autofree char *pidfile = g_build_filename(dir, "pid", NULL);
+    g_autofree char *args = g_strdup_printf("-pidfile %s", pidfile);
+    g_autoptr(GError) err = NULL;
+    QTestState *s = qtest_init(args);
+
+    g_assert_cmpint(read_pidfile(pidfile), ==, qtest_pid(s));
+    g_assert_cmpint(unlink(pidfile), ==, 0);
+    g_file_set_contents(pidfile, content, -1, &err);
+    g_assert_no_error(err);
+    qtest_quit(s);
+    assert_file_content(pidfile, content);
+    qtest_remove_tmpdir(dir);
+}
+
 static JsonObject *query(QTestState *s, const char *cmd)
 {
     g_autofree char *req = g_strdup_printf("{\"execute\": \"%s\"}", cmd);
@@ -417,6 +712,13 @@ int main(int argc, char **argv)
     g_test_add_func("/cmdline/help", test_help);
     g_test_add_func("/cmdline/pidfile", test_pidfile);
     g_test_add_func("/cmdline/daemonize", test_daemonize);
+    g_test_add_func("/cmdline/pidfile/second-instance", test_second_instance);
+    g_test_add_func("/cmdline/pidfile/stale", test_pidfile_stale);
+    g_test_add_func("/cmdline/pidfile/symlink", test_pidfile_symlink);
+    g_test_add_func("/cmdline/pidfile/replaced", test_pidfile_replaced);
+    g_test_add_func("/cmdline/socket/in-use", test_socket_in_use);
+    g_test_add_func("/cmdline/socket/stale", test_socket_stale);
+    g_test_add_func("/cmdline/socket/replaced", test_socket_replaced);
     g_test_add_func("/cmdline/name", test_name);
     g_test_add_func("/cmdline/uuid", test_uuid);
     return g_test_run();

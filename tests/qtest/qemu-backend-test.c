@@ -287,6 +287,7 @@ static void test_handoff_qmp(void)
     qtest_qmp_assert_success(s, "{\"execute\": \"stop\"}");
     qtest_qmp_eventwait(s, "STOP");
     qtest_qmp_eventwait(c2, "STOP");
+    g_free(st);
     st = status_of(c2);
     g_assert_cmpstr(st, ==, "paused");
     qtest_qmp_assert_success(c2, "{\"execute\": \"cont\"}");
