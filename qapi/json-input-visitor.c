@@ -506,25 +506,40 @@ static bool jiv_type_uint64(Visitor *v, const char *name, uint64_t *obj,
     return true;
 }
 
+/*
+ * Sizes stop at INT64_MAX.  json-glib turns a JSON integer from 2^63 up
+ * into a negative int64, so "-8192" and "18446744073709543424" arrive
+ * alike; a negative size is a mistake, and a byte count that large would
+ * leave the output visitor as a negative number again.
+ */
 static bool jiv_type_size(Visitor *v, const char *name, uint64_t *obj,
                           GError **errp)
 {
     JsonInputVisitor *jiv = to_jiv(v);
     JsonNode *node = try_get(jiv, name, false);
     const char *text;
+    uint64_t value;
 
     if (!node) {
         return jiv_type_uint64(v, name, obj, errp); /* the missing error */
     }
     text = keyval_text(jiv, node);
     if (!text) {
-        return jiv_type_uint64(v, name, obj, errp);
+        if (!jiv_type_uint64(v, name, &value, errp)) {
+            return false;
+        }
+    } else {
+        get(jiv, name, NULL);
+        if (!parse_size(text, &value)) {
+            value_error(jiv, name, "size", errp);
+            return false;
+        }
     }
-    get(jiv, name, NULL);
-    if (!parse_size(text, obj)) {
-        value_error(jiv, name, "size", errp);
+    if (value > INT64_MAX) {
+        value_error(jiv, name, "a non-negative number below 2^63", errp);
         return false;
     }
+    *obj = value;
     return true;
 }
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The JSON output visitor: builds a json-glib tree from QAPI C values.
+ * The JSON output visitor: builds a json-glib tree from QAPI C values,
+ * with typed JSON scalars or, in keyval mode, with every scalar as the
+ * text the keyval input visitor reads back.
  */
 
 #include "prelude.h"
@@ -13,6 +15,7 @@ typedef struct JsonOutputVisitor {
     GPtrArray *stack; /* of JsonNode * (object or array), innermost last */
     JsonNode *root;
     JsonNode **result;
+    bool keyval; /* scalars as keyval text */
 } JsonOutputVisitor;
 
 static JsonOutputVisitor *to_jov(Visitor *v)
@@ -37,6 +40,15 @@ static void add(JsonOutputVisitor *jov, const char *name, JsonNode *node)
     } else {
         json_array_add_element(json_node_get_array(parent), node);
     }
+}
+
+/* Adds scalar @text as a string: the keyval spelling of a value. */
+static void add_text(JsonOutputVisitor *jov, const char *name, const char *text)
+{
+    JsonNode *node = json_node_new(JSON_NODE_VALUE);
+
+    json_node_set_string(node, text);
+    add(jov, name, node);
 }
 
 static bool jov_start_struct(Visitor *v, const char *name, void **obj,
@@ -87,7 +99,15 @@ static bool jov_start_alternate(Visitor *v, const char *name,
 static bool jov_type_int64(Visitor *v, const char *name, int64_t *obj,
                            GError **errp)
 {
-    JsonNode *node = json_node_new(JSON_NODE_VALUE);
+    JsonNode *node;
+
+    if (to_jov(v)->keyval) {
+        g_autofree char *text = g_strdup_printf("%" PRId64, *obj);
+
+        add_text(to_jov(v), name, text);
+        return true;
+    }
+    node = json_node_new(JSON_NODE_VALUE);
 
     json_node_set_int(node, *obj);
     add(to_jov(v), name, node);
@@ -97,7 +117,15 @@ static bool jov_type_int64(Visitor *v, const char *name, int64_t *obj,
 static bool jov_type_uint64(Visitor *v, const char *name, uint64_t *obj,
                             GError **errp)
 {
-    JsonNode *node = json_node_new(JSON_NODE_VALUE);
+    JsonNode *node;
+
+    if (to_jov(v)->keyval) {
+        g_autofree char *text = g_strdup_printf("%" PRIu64, *obj);
+
+        add_text(to_jov(v), name, text);
+        return true;
+    }
+    node = json_node_new(JSON_NODE_VALUE);
 
     /*
      * json-glib has no unsigned 64-bit integers.  A double would lose the
@@ -113,7 +141,13 @@ static bool jov_type_uint64(Visitor *v, const char *name, uint64_t *obj,
 static bool jov_type_bool(Visitor *v, const char *name, bool *obj,
                           GError **errp)
 {
-    JsonNode *node = json_node_new(JSON_NODE_VALUE);
+    JsonNode *node;
+
+    if (to_jov(v)->keyval) {
+        add_text(to_jov(v), name, *obj ? "on" : "off");
+        return true;
+    }
+    node = json_node_new(JSON_NODE_VALUE);
 
     json_node_set_boolean(node, *obj);
     add(to_jov(v), name, node);
@@ -133,7 +167,16 @@ static bool jov_type_str(Visitor *v, const char *name, char **obj,
 static bool jov_type_number(Visitor *v, const char *name, double *obj,
                             GError **errp)
 {
-    JsonNode *node = json_node_new(JSON_NODE_VALUE);
+    JsonNode *node;
+
+    if (to_jov(v)->keyval) {
+        char text[G_ASCII_DTOSTR_BUF_SIZE];
+
+        /* g_ascii_dtostr() writes enough digits to read back exactly. */
+        add_text(to_jov(v), name, g_ascii_dtostr(text, sizeof(text), *obj));
+        return true;
+    }
+    node = json_node_new(JSON_NODE_VALUE);
 
     json_node_set_double(node, *obj);
     add(to_jov(v), name, node);
@@ -151,6 +194,11 @@ static bool jov_type_any(Visitor *v, const char *name, JsonNode **obj,
 static bool jov_type_null(Visitor *v, const char *name, JsonNode **obj,
                           GError **errp)
 {
+    if (to_jov(v)->keyval) {
+        /* keyval spells null as the empty value ("key="). */
+        add_text(to_jov(v), name, "");
+        return true;
+    }
     add(to_jov(v), name, json_node_new(JSON_NODE_NULL));
     return true;
 }
@@ -176,11 +224,13 @@ static void jov_free(Visitor *v)
     g_free(jov);
 }
 
-Visitor *json_output_visitor_new(JsonNode **result)
+static Visitor *new_visitor(JsonNode **result, bool keyval)
 {
-    JsonOutputVisitor *jov = g_new0(JsonOutputVisitor, 1);
+    JsonOutputVisitor *jov;
 
     g_return_val_if_fail(result != NULL, NULL);
+    jov = g_new0(JsonOutputVisitor, 1);
+    jov->keyval = keyval;
     *result = NULL;
     jov->visitor.type = VISITOR_OUTPUT;
     jov->visitor.start_struct = jov_start_struct;
@@ -202,4 +252,14 @@ Visitor *json_output_visitor_new(JsonNode **result)
     jov->stack = g_ptr_array_new();
     jov->result = result;
     return &jov->visitor;
+}
+
+Visitor *json_output_visitor_new(JsonNode **result)
+{
+    return new_visitor(result, false);
+}
+
+Visitor *json_output_visitor_new_keyval(JsonNode **result)
+{
+    return new_visitor(result, true);
 }

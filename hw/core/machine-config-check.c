@@ -12,6 +12,7 @@
 #include "hw/core/machine-type.h"
 #include "hw/core/rtc-base.h"
 #include "hw/smbios/smbios.h"
+#include "machine-config-internal.h"
 #include "util/error.h"
 
 #define FW_CFG_MAX_NAME 55
@@ -64,43 +65,6 @@ static GBytes *decode_base64(const char *s)
     guchar *data = g_base64_decode(s, &len);
 
     return g_bytes_new_take(data, len);
-}
-
-static bool check_memory(const MemorySizeConfiguration *mem,
-                         const MachineType *mt, GError **errp)
-{
-    uint64_t size = mt->default_ram_size;
-
-    if (mem == NULL) {
-        return true;
-    }
-    if (mem->has_size) {
-        if (mem->size > G_MAXUINT64 - 8191) {
-            return fail(errp, "memory.size", "ram size too large");
-        }
-        size = mem->size;
-    }
-    if (mem->has_max_size && mem->max_size < size) {
-        return fail(errp, "memory.max-size",
-                    "invalid value of maxmem: maximum memory size (0x%" PRIx64
-                    ") must be at least the initial memory size (0x%" PRIx64
-                    ")",
-                    mem->max_size, size);
-    }
-    if (mem->has_slots && mem->slots > 0) {
-        if (!mem->has_max_size) {
-            return fail(errp, "memory.slots",
-                        "slots specified but no max-size");
-        }
-        if (mem->max_size == size) {
-            return fail(errp, "memory.slots",
-                        "invalid value of maxmem: memory slots were specified "
-                        "but maximum memory size (0x%" PRIx64
-                        ") is equal to the initial memory size (0x%" PRIx64 ")",
-                        mem->max_size, size);
-        }
-    }
-    return true;
 }
 
 static bool check_boot_devices(const char *path, const char *devices,
@@ -486,7 +450,8 @@ bool machine_config_check(const MachineProperties *cfg, GPtrArray *warnings,
     if (cfg->uuid != NULL && !g_uuid_string_is_valid(cfg->uuid)) {
         return fail(errp, "uuid", "Fail to parse UUID string");
     }
-    if (!check_memory(cfg->memory, mt, errp) || !check_boot(cfg->boot, errp) ||
+    if (!machine_config_check_memory(cfg->memory, mt, errp) ||
+        !check_boot(cfg->boot, errp) ||
         !check_smbios(cfg->smbios, &smp, errp) ||
         !check_fw_cfg(cfg->fw_cfg, mt, warnings, errp) ||
         !check_acpitable(cfg->acpitable, mt, errp) ||

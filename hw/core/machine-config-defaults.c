@@ -10,6 +10,7 @@
 #include "hw/core/machine-config.h"
 #include "hw/core/machine-smp.h"
 #include "hw/core/machine-type.h"
+#include "machine-config-internal.h"
 #include "qapi-visit.h"
 #include "qapi/clone.h"
 
@@ -35,9 +36,8 @@ static void fill_memory(MachineProperties *cfg, const MachineType *mt)
     if (mem == NULL) {
         mem = cfg->memory = g_new0(MemorySizeConfiguration, 1);
     }
-    SET_DEFAULT(mem, size, mt->default_ram_size);
-    /* QEMU keeps RAM a multiple of 8 KiB. */
-    mem->size = (mem->size + 8191) & ~(uint64_t)8191;
+    mem->size = machine_config_ram_size(mem, mt);
+    mem->has_size = true;
     SET_DEFAULT(mem, max_size, mem->size);
     SET_DEFAULT(mem, slots, 0);
 }
@@ -57,10 +57,33 @@ static void fill_boot(MachineProperties *cfg, const MachineType *mt)
     SET_DEFAULT(boot, reboot_timeout, -1);
 }
 
+/*
+ * The SMBIOS types the user's files supply.  The builder generates none
+ * of those, and fields for them next to a file are an error, so the
+ * complete view must not invent default fields for them either.
+ */
+static void smbios_file_types(const SmbiosConfig *s, bool ret[256])
+{
+    memset(ret, 0, 256 * sizeof(bool));
+    for (FileDataList *l = s->files; l != NULL; l = l->next) {
+        gsize len = 0;
+        g_autofree guchar *raw = NULL;
+
+        if (l->value->data == NULL) {
+            continue;
+        }
+        raw = g_base64_decode(l->value->data, &len);
+        if (len > 0) {
+            ret[raw[0]] = true;
+        }
+    }
+}
+
 static void fill_smbios(MachineProperties *cfg, const MachineType *mt)
 {
     SmbiosConfig *s = cfg->smbios;
     const char *version = mt->name;
+    bool from_file[256];
 
     if (!mt->has_smbios) {
         return;
@@ -68,37 +91,44 @@ static void fill_smbios(MachineProperties *cfg, const MachineType *mt)
     if (s == NULL) {
         s = cfg->smbios = g_new0(SmbiosConfig, 1);
     }
+    smbios_file_types(s, from_file);
     SET_DEFAULT(s, entry_point_type, SMBIOS_ENTRY_POINT_TYPE_AUTO);
     if (s->type0 != NULL) {
         SET_DEFAULT(s->type0, uefi, false);
         SET_DEFAULT(s->type0, vm, true);
     }
-    if (s->type1 == NULL) {
+    if (s->type1 == NULL && !from_file[1]) {
         s->type1 = g_new0(SmbiosType1, 1);
     }
-    SET_DEFAULT_STR(s->type1, manufacturer, "QEMU");
-    SET_DEFAULT_STR(s->type1, product, mt->desc);
-    SET_DEFAULT_STR(s->type1, version, version);
+    if (s->type1 != NULL) {
+        SET_DEFAULT_STR(s->type1, manufacturer, "QEMU");
+        SET_DEFAULT_STR(s->type1, product, mt->desc);
+        SET_DEFAULT_STR(s->type1, version, version);
+    }
     if (s->type2 != NULL) {
         SET_DEFAULT_STR(s->type2, manufacturer, "QEMU");
         SET_DEFAULT_STR(s->type2, product, mt->desc);
         SET_DEFAULT_STR(s->type2, version, version);
     }
-    if (s->type3 == NULL) {
+    if (s->type3 == NULL && !from_file[3]) {
         s->type3 = g_new0(SmbiosType3, 1);
     }
-    SET_DEFAULT_STR(s->type3, manufacturer, "QEMU");
-    SET_DEFAULT_STR(s->type3, version, version);
-    if (s->type4 == NULL) {
+    if (s->type3 != NULL) {
+        SET_DEFAULT_STR(s->type3, manufacturer, "QEMU");
+        SET_DEFAULT_STR(s->type3, version, version);
+    }
+    if (s->type4 == NULL && !from_file[4]) {
         s->type4 = g_new0(SmbiosType4, 1);
     }
-    SET_DEFAULT_STR(s->type4, sock_pfx, "CPU");
-    SET_DEFAULT_STR(s->type4, manufacturer, "QEMU");
-    SET_DEFAULT_STR(s->type4, version, version);
-    SET_DEFAULT(s->type4, processor_family, 1);
-    SET_DEFAULT(s->type4, processor_id, 0);
-    SET_DEFAULT(s->type4, max_speed, 2000);
-    SET_DEFAULT(s->type4, current_speed, 2000);
+    if (s->type4 != NULL) {
+        SET_DEFAULT_STR(s->type4, sock_pfx, "CPU");
+        SET_DEFAULT_STR(s->type4, manufacturer, "QEMU");
+        SET_DEFAULT_STR(s->type4, version, version);
+        SET_DEFAULT(s->type4, processor_family, 1);
+        SET_DEFAULT(s->type4, processor_id, 0);
+        SET_DEFAULT(s->type4, max_speed, 2000);
+        SET_DEFAULT(s->type4, current_speed, 2000);
+    }
     for (SmbiosType8List *l = s->type8; l != NULL; l = l->next) {
         SET_DEFAULT(l->value, connector_type, 0);
         SET_DEFAULT(l->value, port_type, 0);
@@ -118,12 +148,14 @@ static void fill_smbios(MachineProperties *cfg, const MachineType *mt)
     if (s->type11 != NULL && s->type11->values == NULL) {
         g_clear_pointer(&s->type11, qapi_free_SmbiosType11);
     }
-    if (s->type17 == NULL) {
+    if (s->type17 == NULL && !from_file[17]) {
         s->type17 = g_new0(SmbiosType17, 1);
     }
-    SET_DEFAULT_STR(s->type17, loc_pfx, "DIMM");
-    SET_DEFAULT_STR(s->type17, manufacturer, "QEMU");
-    SET_DEFAULT(s->type17, speed, 0);
+    if (s->type17 != NULL) {
+        SET_DEFAULT_STR(s->type17, loc_pfx, "DIMM");
+        SET_DEFAULT_STR(s->type17, manufacturer, "QEMU");
+        SET_DEFAULT(s->type17, speed, 0);
+    }
     for (SmbiosType41List *l = s->type41; l != NULL; l = l->next) {
         SET_DEFAULT(l->value, kind, SMBIOS_TYPE41_KIND_OTHER);
         SET_DEFAULT(l->value, instance, 1);

@@ -8,6 +8,8 @@
 #include "prelude.h"
 
 #include "hw/core/machine-config.h"
+#include "qapi-visit.h"
+#include "qapi/json-output-visitor.h"
 
 static void append_escaped(GString *out, const char *text)
 {
@@ -21,26 +23,12 @@ static void append_escaped(GString *out, const char *text)
 
 static void render_scalar(GString *out, const char *key, JsonNode *node)
 {
-    GType type = json_node_get_value_type(node);
-
     if (out->len > 0) {
         g_string_append_c(out, ',');
     }
     g_string_append(out, key);
     g_string_append_c(out, '=');
-    if (type == G_TYPE_BOOLEAN) {
-        g_string_append(out, json_node_get_boolean(node) ? "on" : "off");
-    } else if (type == G_TYPE_INT64) {
-        g_string_append_printf(out, "%" G_GINT64_FORMAT,
-                               json_node_get_int(node));
-    } else if (type == G_TYPE_DOUBLE) {
-        char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-        g_string_append(
-            out, g_ascii_dtostr(buf, sizeof(buf), json_node_get_double(node)));
-    } else {
-        append_escaped(out, json_node_get_string(node));
-    }
+    append_escaped(out, json_node_get_string(node));
 }
 
 static void render_node(GString *out, const char *key, JsonNode *node)
@@ -79,11 +67,31 @@ static void render_node(GString *out, const char *key, JsonNode *node)
     }
 }
 
+/*
+ * The leaves come from the keyval output visitor, already in their keyval
+ * spelling: the schema type, not the json-glib number type, decides how
+ * an integer reads (a uint64 above INT64_MAX stays unsigned).
+ */
+static JsonNode *config_to_keyval_tree(const MachineProperties *cfg)
+{
+    JsonNode *out = NULL;
+    MachineProperties *value = (MachineProperties *)cfg;
+    Visitor *v = json_output_visitor_new_keyval(&out);
+    g_autoptr(GError) err = NULL;
+
+    /* Encoding a valid C value cannot fail. */
+    visit_type_MachineProperties(v, NULL, &value, &err);
+    g_assert_no_error(err);
+    visit_complete(v, &out);
+    visit_free(v);
+    return out;
+}
+
 char *machine_config_render(const MachineProperties *cfg)
 {
-    g_autoptr(JsonNode) json = machine_config_to_json(cfg);
+    g_autoptr(JsonNode) tree = config_to_keyval_tree(cfg);
     GString *out = g_string_new(NULL);
 
-    render_node(out, NULL, json);
+    render_node(out, NULL, tree);
     return g_string_free(out, FALSE);
 }

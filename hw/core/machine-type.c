@@ -18,6 +18,8 @@ static const MachineType machine_types[] = {
         .desc = "Standard PC (i440FX + PIIX, 1996)",
         .is_default = true,
         .default_ram_size = 128 * 1024 * 1024,
+        .max_ram_size = G_GUINT64_CONSTANT(1) << 40,
+        .has_pc_memory_map = true,
         .max_cpus = 255,
         .default_boot_order = "cad",
         .default_cpu_model = "qemu64",
@@ -31,6 +33,7 @@ static const MachineType machine_types[] = {
         .qom_type = "none-machine",
         .desc = "empty machine",
         .default_ram_size = 0,
+        .max_ram_size = G_GUINT64_CONSTANT(1) << 40,
         .max_cpus = 1,
     },
 };

@@ -52,6 +52,13 @@
 #define T41_HANDLE 0x2900
 #define T127_HANDLE 0x7f00
 
+/*
+ * Type 4 handles run from 0x400 up to where type 8's begin, type 17's
+ * from 0x1100 up to where type 19's begin.
+ */
+#define T4_MAX_COUNT (T8_HANDLE_MOVED - T4_HANDLE)
+#define T17_MAX_COUNT (T19_HANDLE - T17_HANDLE)
+
 /* Everything one build needs, so the per-type helpers stay short. */
 typedef struct SmbiosBuild {
     const MachineProperties *cfg;
@@ -276,6 +283,15 @@ static bool build_type4(SmbiosBuild *b, GError **errp)
     if (b->from_file[4]) {
         return true;
     }
+    /* One structure per socket: bounded before the loop, as for type 17. */
+    if (b->sockets > T4_MAX_COUNT) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "%" G_GINT64_FORMAT
+                    " sockets need more SMBIOS processor structures than "
+                    "the %u that fit between handles 0x%x and 0x%x",
+                    b->sockets, T4_MAX_COUNT, T4_HANDLE, T8_HANDLE_MOVED);
+        return false;
+    }
     for (int64_t i = 0; i < b->sockets; i++) {
         if (!build_type4_one(b, t, i, errp)) {
             return false;
@@ -386,7 +402,10 @@ static uint64_t ram_size(const SmbiosBuild *b)
 
 static uint64_t dimm_count(const SmbiosBuild *b)
 {
-    return (ram_size(b) + b->info->dimm_size - 1) / b->info->dimm_size;
+    uint64_t size = ram_size(b), dimm = b->info->dimm_size;
+
+    /* Rounded up without adding to @size, which may be near 2^64. */
+    return size / dimm + (size % dimm != 0);
 }
 
 static bool build_type16(SmbiosBuild *b, GError **errp)
@@ -420,6 +439,19 @@ static bool build_type17(SmbiosBuild *b, GError **errp)
 
     if (b->from_file[17]) {
         return true;
+    }
+    /*
+     * One structure per DIMM, so the RAM size sets the trip count: refuse
+     * before the loop what the handle range cannot number.  The machine
+     * limits keep real configurations far below this.
+     */
+    if (n > T17_MAX_COUNT) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "RAM size 0x%" PRIx64 " needs %" PRIu64
+                    " SMBIOS memory devices, more than the %u that fit "
+                    "between handles 0x%x and 0x%x",
+                    size, n, T17_MAX_COUNT, T17_HANDLE, T19_HANDLE);
+        return false;
     }
     if (t == NULL) {
         t = &empty;

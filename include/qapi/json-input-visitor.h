@@ -5,8 +5,17 @@
  * The JSON input visitor: turns a json-glib tree into QAPI C values.
  *
  * Strict mode (QMP arguments): JSON types must match the schema types.
- * Integers above INT64_MAX, which json-glib stores as doubles, are
- * accepted for uint64/size when integral and in range.
+ * json-glib holds JSON integers as int64: one from 2^63 up arrives as its
+ * two's-complement negative value (2^64 and beyond as -1), so a negative
+ * integer for a uint64 is read as that unsigned value, which is also
+ * QEMU's historic reading of negative numbers.  Integral doubles from
+ * 2^63 to below 2^64 (exponent notation) are accepted for uint64 too.
+ *
+ * Sizes ("size" in the schema) are limited to 0..INT64_MAX in both modes:
+ * anything else, a negative JSON integer included, fails with "Parameter
+ * 'P' expects a non-negative number below 2^63".  So every size a visitor
+ * produces is written back by the output visitor as a plain non-negative
+ * integer.
  *
  * Keyval mode (-M a.b=1 and friends, see util/keyval.h): every scalar
  * normally arrives as a JSON string and is converted with QEMU's

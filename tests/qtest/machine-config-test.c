@@ -8,6 +8,7 @@
  */
 #include "prelude.h"
 
+#include <string.h>
 #include <sys/wait.h>
 
 #include "libqtest.h"
@@ -318,6 +319,15 @@ static const QmpBadCase qmp_bad_cases[] = {
      "(0x100000) must be at least the initial memory size (0x200000)"},
     {"{\"type\": \"q35\"}", "GenericError",
      "type: unsupported machine type: \"q35\""},
+    /* json-glib reads 2^64 - 8192 as -8192: neither is a size. */
+    {"{\"memory\": {\"size\": 18446744073709543424}}", "GenericError",
+     "Parameter 'memory.size' expects a non-negative number below 2^63"},
+    {"{\"memory\": {\"size\": -8192}}", "GenericError",
+     "Parameter 'memory.size' expects a non-negative number below 2^63"},
+    /* Compared after rounding the size up to 8 KiB, as QEMU does. */
+    {"{\"memory\": {\"size\": 1, \"max-size\": 1}}", "GenericError",
+     "memory.max-size: invalid value of maxmem: maximum memory size (0x1) "
+     "must be at least the initial memory size (0x2000)"},
 };
 
 static void test_qmp_bad_input(void)
@@ -338,6 +348,67 @@ static void test_qmp_bad_input(void)
         after = query_config(s, NULL);
         assert_json_equal(after, before);
     }
+}
+
+/*
+ * Issue 13: a huge memory size next to any SMBIOS member made the check
+ * build one memory device per 16 GiB (no reply, memory without bound).
+ * Both orders now answer at once; the largest pc memory is stored and
+ * its -M spelling starts a second daemon with the same configuration.
+ */
+static void test_memory_limits(void)
+{
+    g_autoptr(QTestState) s = qtest_init(BARE);
+    g_autoptr(JsonNode) before = NULL;
+    g_autoptr(JsonNode) after = NULL;
+    g_autoptr(JsonNode) config = NULL;
+    g_autoptr(JsonNode) config2 = NULL;
+    g_autoptr(JsonNode) mem = NULL;
+    g_autofree char *cmdline = NULL;
+    g_autofree char *quoted = NULL;
+    g_autofree char *second_args = NULL;
+
+    machine_set(s, "{\"smbios\": {\"type11\": {\"values\": []}}}");
+    before = query_config(s, NULL);
+    qtest_qmp_assert_error(s, "GenericError",
+                           "memory.size: Address space limit 0xffffffffff < "
+                           "0x800000ffbfffffff phys-bits too low (40)",
+                           "{\"execute\": \"machine-set\", \"arguments\":"
+                           " {\"memory\": {\"size\": 9223372036854775807}}}");
+    qtest_qmp_assert_error(
+        s, "GenericError",
+        "Parameter 'memory.size' expects a non-negative number below 2^63",
+        "{\"execute\": \"machine-set\", \"arguments\":"
+        " {\"memory\": {\"size\": 9223372036854775808}}}");
+    after = query_config(s, NULL);
+    assert_json_equal(after, before);
+
+    /* The other order: the size is refused before SMBIOS is set. */
+    machine_set(s, "{\"smbios\": {}}");
+    qtest_qmp_assert_error(s, "GenericError",
+                           "memory.size: Address space limit 0xffffffffff < "
+                           "0x2ffbfffffff phys-bits too low (40)",
+                           "{\"execute\": \"machine-set\", \"arguments\":"
+                           " {\"memory\": {\"size\": 2199023255552}}}");
+    machine_set(s, "{\"smbios\": {\"type1\": {\"serial\": \"X\"}}}");
+
+    /* 1009 GiB: the most a pc with qemu64 takes (obs 7.2). */
+    machine_set(s, "{\"memory\": {\"size\": 1083405500416}}");
+    mem = qmp_return(s, "{\"execute\": \"qom-get\", \"arguments\":"
+                        " {\"path\": \"/machine\", \"property\": \"memory\"}}");
+    g_assert_cmpint(
+        json_object_get_int_member(json_node_get_object(mem), "size"), ==,
+        G_GINT64_CONSTANT(1083405500416));
+    config = query_config(s, &cmdline);
+    g_assert_nonnull(strstr(cmdline, "memory.size=1083405500416"));
+    quoted = g_shell_quote(cmdline);
+    second_args = g_strdup_printf(BARE " -M %s", quoted);
+    {
+        g_autoptr(QTestState) s2 = qtest_init(second_args);
+
+        config2 = query_config(s2, NULL);
+    }
+    assert_json_equal(config2, config);
 }
 
 typedef struct CmdlinePair {
@@ -484,6 +555,16 @@ static const CmdlineError cmdline_errors[] = {
     {"-uuid nope", "qmpd: -uuid nope: Fail to parse UUID string\n"},
     {"-machine q35",
      "qmpd: -machine q35: type: unsupported machine type: \"q35\"\n"},
+    {"-smbios type=1,serial=X -M memory.size=8E",
+     "qmpd: -M memory.size=8E: Parameter 'memory.size' expects a "
+     "non-negative number below 2^63\n"},
+    {"-smbios type=1,serial=X -M memory.size=7E",
+     "qmpd: -M memory.size=7E: memory.size: Address space limit "
+     "0xffffffffff < 0x700000ffbfffffff phys-bits too low (40)\n"},
+    {"-m 1k,maxmem=1k",
+     "qmpd: -m 1k,maxmem=1k: memory.max-size: invalid value of maxmem: "
+     "maximum memory size (0x400) must be at least the initial memory size "
+     "(0x2000)\n"},
 };
 
 static void test_cmdline_errors(void)
@@ -507,6 +588,7 @@ int main(int argc, char **argv)
     g_test_add_func("/machine-config/default-type-at-exit",
                     test_default_type_at_exit);
     g_test_add_func("/machine-config/qmp-bad-input", test_qmp_bad_input);
+    g_test_add_func("/machine-config/memory-limits", test_memory_limits);
     g_test_add_func("/machine-config/cmdline-pairs", test_cmdline_pairs);
     g_test_add_func("/machine-config/help", test_help);
     g_test_add_func("/machine-config/cmdline-errors", test_cmdline_errors);

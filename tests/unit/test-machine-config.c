@@ -130,6 +130,55 @@ static const BadCase bad_cases[] = {
      "memory.slots: invalid value of maxmem: memory slots were specified but "
      "maximum memory size (0x100000) is equal to the initial memory size "
      "(0x100000)"},
+    /* Rounded up to 8 KiB first, then compared (obs 7.2: -m 1k,maxmem=1k). */
+    {"{\"memory\": {\"size\": 1, \"max-size\": 1}}",
+     "memory.max-size: invalid value of maxmem: maximum memory size (0x1) "
+     "must be at least the initial memory size (0x2000)"},
+    {"{\"memory\": {\"size\": 1, \"max-size\": 8192, \"slots\": 1}}",
+     "memory.slots: invalid value of maxmem: memory slots were specified but "
+     "maximum memory size (0x2000) is equal to the initial memory size "
+     "(0x2000)"},
+    /* json-glib reads the big ones as the negative ones: both refused. */
+    {"{\"memory\": {\"size\": -8192}}",
+     "Parameter 'memory.size' expects a non-negative number below 2^63"},
+    {"{\"memory\": {\"size\": 18446744073709543424}}",
+     "Parameter 'memory.size' expects a non-negative number below 2^63"},
+    {"{\"memory\": {\"size\": 9223372036854775808}}",
+     "Parameter 'memory.size' expects a non-negative number below 2^63"},
+    {"{\"memory\": {\"size\": 1073741824, \"max-size\": -1}}",
+     "Parameter 'memory.max-size' expects a non-negative number below 2^63"},
+    /*
+     * The pc memory map with qemu64's 40 address bits; each text is what
+     * QEMU 7.2 prints for the same -m (obs: 2T; 1009G+1M; 1G,slots=1,
+     * maxmem=1007G; 1G,slots=300,maxmem=8E; 1G,slots=257,maxmem=2G).  The
+     * base configuration has SMBIOS fields, whose check once built one
+     * memory device per 16 GiB of whatever size it was given.
+     */
+    {"{\"memory\": {\"size\": 2199023255552}}",
+     "memory.size: Address space limit 0xffffffffff < 0x2ffbfffffff "
+     "phys-bits too low (40)"},
+    {"{\"memory\": {\"size\": 1083405500417}}",
+     "memory.size: Address space limit 0xffffffffff < 0x1fc3fffffff "
+     "phys-bits too low (40)"},
+    {"{\"memory\": {\"size\": 1073741824, \"max-size\": 1081258016768,"
+     " \"slots\": 1}}",
+     "memory.max-size: Address space limit 0xffffffffff < 0x1fc3fffffff "
+     "phys-bits too low (40)"},
+    {"{\"memory\": {\"size\": 1073741824,"
+     " \"max-size\": 9223372036854775807, \"slots\": 300}}",
+     "memory.max-size: Address space limit 0xffffffffff < 0x8000014b3fffffff "
+     "phys-bits too low (40)"},
+    {"{\"memory\": {\"size\": 9223372036854775807}}",
+     "memory.size: Address space limit 0xffffffffff < 0x800000ffbfffffff "
+     "phys-bits too low (40)"},
+    {"{\"memory\": {\"size\": 1073741824, \"max-size\": 2147483648,"
+     " \"slots\": 257}}",
+     "memory.slots: unsupported amount of memory slots: 257"},
+    /* qmpd's own RAM blocks stop at 1 TiB. */
+    {"{\"type\": \"none\", \"memory\": {\"size\": 1099511627777}}",
+     "memory.size: ram size 0x10000002000 is above the 0x10000000000 bytes "
+     "this machine supports",
+     true},
     /* smp arithmetic */
     {"{\"smp\": {\"cpus\": 0}}",
      "smp: Invalid CPU topology: CPU topology parameters must be greater than "
@@ -374,6 +423,45 @@ static void test_set_success(void)
     machine_config_reset();
 }
 
+/*
+ * The largest memory each machine takes, with the members that are sized
+ * from it (SMBIOS memory devices) present.
+ */
+static void test_memory_limits(void)
+{
+    static const struct {
+        bool bare; /* applied to an empty configuration */
+        const char *patch;
+    } accepted[] = {
+        /* 1009 GiB: the 64-bit PCI window ends just below 0xfd00000000. */
+        {false, "{\"memory\": {\"size\": 1083405500416}}"},
+        {false, "{\"memory\": {\"size\": 1073741824,"
+                " \"max-size\": 1080184274944, \"slots\": 1}}"},
+        {false, "{\"memory\": {\"size\": 1073741824,"
+                " \"max-size\": 2147483648, \"slots\": 256}}"},
+        {false, "{\"memory\": {\"size\": 0}}"},
+        {true, "{\"type\": \"none\", \"memory\": {\"size\": 1099511627776}}"},
+        /* QEMU's none machine has no hotplug area to place. */
+        {true, "{\"type\": \"none\", \"memory\": {\"size\": 1,"
+               " \"max-size\": 9223372036854775807}}"},
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(accepted); i++) {
+        g_autoptr(GError) err = NULL;
+
+        if (accepted[i].bare) {
+            machine_config_reset();
+        } else {
+            machine_test_set_base();
+        }
+        g_test_message("patch: %s", accepted[i].patch);
+        g_assert_true(machine_test_set_json(accepted[i].patch, NULL, &err));
+        g_assert_no_error(err);
+        g_assert_nonnull(machine_config_get()->memory);
+    }
+    machine_config_reset();
+}
+
 /* ---- smp derivation and defaults ---- */
 
 typedef struct SmpCase {
@@ -555,6 +643,7 @@ int main(int argc, char **argv)
     g_test_add_func("/hw/machine-config/set/empty-list-clears",
                     test_set_json_empty_list_clears);
     g_test_add_func("/hw/machine-config/set/success", test_set_success);
+    g_test_add_func("/hw/machine-config/set/memory-limits", test_memory_limits);
     g_test_add_func("/hw/machine-config/smp/resolve", test_smp_resolve);
     g_test_add_func("/hw/machine-config/smp/errors-untouched",
                     test_smp_errors_untouched);

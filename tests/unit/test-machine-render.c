@@ -2,7 +2,10 @@
 /*
  * Unit tests for rendering a machine configuration as one -M line
  * (hw/core): render -> parse gives back the same configuration, over
- * seeded random configurations, fixed edge cases and one exact line.
+ * seeded random configurations, fixed edge cases and one exact line; and
+ * through the real store path, every configuration machine-set accepts
+ * (edge integers included) passes its own check and comes back from its
+ * -M line and from its JSON.
  */
 
 #include "prelude.h"
@@ -10,8 +13,10 @@
 #include <string.h>
 
 #include "hw/core/machine-config.h"
+#include "hw/core/machine-legacy.h"
 #include "machine-config-testlib.h"
 #include "qapi-visit.h"
+#include "util/json-writer.h"
 #include "util/keyval.h"
 
 typedef enum FieldKind {
@@ -80,8 +85,10 @@ static const Field f_smp[] = {INT("cpus", 1, 8),     INT("maxcpus", 1, 8),
                               INT("sockets", 1, 4),  INT("dies", 1, 2),
                               INT("clusters", 1, 2), INT("cores", 1, 4),
                               INT("threads", 1, 2),  END};
-static const Field f_memory[] = {INT("size", 0, U53), INT("max-size", 0, U53),
-                                 INT("slots", 0, U53), END};
+/* Around the pc limit (about 1 TiB), so that many pass the check. */
+static const Field f_memory[] = {INT("size", 0, INT64_C(1) << 41),
+                                 INT("max-size", 0, INT64_C(1) << 41),
+                                 INT("slots", 0, 300), END};
 static const Field f_boot[] = {STR("order"),
                                STR("once"),
                                BOOL("menu"),
@@ -214,6 +221,50 @@ static char *random_string(GRand *r)
     return g_string_free(s, FALSE);
 }
 
+/*
+ * Integers at the edges of every schema integer type, as JSON text, so
+ * that json-glib reads them exactly as it reads QMP input: from 2^63 up
+ * they arrive as negative int64s, from 2^64 up as -1.  Sizes that need
+ * rounding and the pc memory limit (1009 GiB) are among them.
+ */
+static const char *const edge_ints[] = {
+    "0",
+    "1",
+    "-1",
+    "255",
+    "256",
+    "8191",
+    "8192",
+    "8193",
+    "65535",
+    "65536",
+    "4294967295",
+    "4294967296",
+    "1083405500416",
+    "1083405500417",
+    "1099511627776",
+    "9007199254740993",
+    "9223372036854775807",
+    "9223372036854775808",
+    "-9223372036854775808",
+    "18446744073709543424",
+    "18446744073709551615",
+    "18446744073709551616",
+};
+
+/* The store test mixes edge_ints into F_INT members (1 in 3). */
+static bool with_edge_ints;
+
+static JsonNode *edge_int(GRand *r)
+{
+    g_autoptr(GError) err = NULL;
+    JsonNode *node = json_from_string(
+        edge_ints[g_rand_int_range(r, 0, G_N_ELEMENTS(edge_ints))], &err);
+
+    g_assert_no_error(err);
+    return node;
+}
+
 static int64_t random_int(GRand *r, int64_t lo, int64_t hi)
 {
     /* Hit the ends often: that is where encodings break. */
@@ -242,6 +293,10 @@ static JsonNode *random_value(GRand *r, const Field *f, int depth)
     case F_BOOL:
         return json_node_init_boolean(node, g_rand_boolean(r));
     case F_INT:
+        if (with_edge_ints && g_rand_int_range(r, 0, 3) == 0) {
+            json_node_free(node);
+            return edge_int(r);
+        }
         return json_node_init_int(node, random_int(r, f->min, f->max));
     case F_ENUM: {
         guint n = g_strv_length((char **)f->enums);
@@ -419,11 +474,223 @@ static void test_render_text(void)
     g_assert_nonnull(strstr(line, "fw-cfg.0.string=x,,y"));
 }
 
+/* ---- the store path: what machine-set keeps, -M gives back ---- */
+
+/*
+ * Asserts that a front-end (@how, given @text) stored what it was fed
+ * and that the complete view of what it stored equals @full.
+ */
+static void assert_stores_as(const MachineProperties *full, const char *how,
+                             const char *text, bool stored_ok,
+                             GError *store_err)
+{
+    g_autofree char *want = machine_test_config_text(full);
+    g_autoptr(MachineProperties) again = NULL;
+    g_autofree char *got = NULL;
+
+    if (!stored_ok) {
+        g_error("%s of a stored configuration is refused: %s\n  %s\n"
+                "  stored: %s",
+                how, store_err->message, text, want);
+    }
+    again = machine_config_fill_defaults(machine_config_get());
+    got = machine_test_config_text(again);
+    if (!machine_config_equal(again, full)) {
+        g_error("%s does not reproduce the stored configuration\n  %s\n"
+                "  before: %s\n  after:  %s",
+                how, text, want, got);
+    }
+}
+
+/*
+ * What query-machine-config reports for the stored configuration (the
+ * complete view and its -M line) must pass the check itself and give the
+ * same configuration back through both front-ends: the line through -M,
+ * the JSON through machine-set.  The stored configuration is kept.
+ */
+static void assert_stored_reproduces(void)
+{
+    g_autoptr(MachineProperties) stored = machine_config_snapshot();
+    g_autoptr(MachineProperties) full = machine_config_fill_defaults(stored);
+    g_autofree char *line = machine_config_render(full);
+    g_autoptr(JsonNode) full_json = machine_config_to_json(full);
+    g_autofree char *text = json_writer_to_string(full_json);
+    g_autoptr(GError) err = NULL;
+    bool help = false;
+    bool ok;
+
+    if (!machine_config_check(stored, NULL, &err) ||
+        !machine_config_check(full, NULL, &err)) {
+        g_autofree char *want = machine_test_config_text(full);
+
+        g_error("a stored configuration fails its own check: %s\n  %s",
+                err->message, want);
+    }
+
+    /* The -M line, through the command-line path (main.c's). */
+    {
+        g_autoptr(JsonNode) tree =
+            machine_legacy_to_keyval("M", line, &help, &err);
+        g_autoptr(MachineProperties) back = NULL;
+        g_autofree char *line_again = NULL;
+
+        if (tree == NULL) {
+            g_error("-M of a stored configuration does not parse: %s\n"
+                    "  line: %s",
+                    err->message, line);
+        }
+        g_assert_false(help);
+        back = machine_config_from_json(tree, true, &err);
+        if (back == NULL) {
+            g_error("-M of a stored configuration does not decode: %s\n"
+                    "  line: %s",
+                    err->message, line);
+        }
+        machine_config_reset();
+        ok = machine_config_set(back, NULL, &err);
+        assert_stores_as(full, "-M", line, ok, err);
+        {
+            g_autoptr(MachineProperties) again =
+                machine_config_fill_defaults(machine_config_get());
+
+            /* The same line again: rendering is deterministic. */
+            line_again = machine_config_render(again);
+            g_assert_cmpstr(line_again, ==, line);
+        }
+    }
+
+    /* The JSON text, as QMP prints it, back through machine-set. */
+    {
+        g_autoptr(JsonNode) node = json_from_string(text, &err);
+
+        g_assert_no_error(err);
+        machine_config_reset();
+        ok = machine_config_set_json(node, false, NULL, &err);
+        assert_stores_as(full, "machine-set", text, ok, err);
+    }
+    machine_config_restore(g_steal_pointer(&stored));
+}
+
+/* Applies one machine-set patch (JSON text); Returns: whether stored. */
+static bool store_patch(const char *json)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(JsonNode) node = json_from_string(json, &err);
+    g_autoptr(MachineProperties) before = machine_config_snapshot();
+    bool ok;
+
+    g_assert_no_error(err);
+    ok = machine_config_set_json(node, false, NULL, &err);
+    if (!ok) {
+        /* A refused patch leaves the store alone. */
+        g_assert_nonnull(err);
+        g_assert_true(machine_config_equal(before, machine_config_get()));
+        return false;
+    }
+    assert_stored_reproduces();
+    return true;
+}
+
+/*
+ * Sessions of machine-set calls at the edges the adversarial campaign of
+ * issue 13 used: sizes past every limit, around 2^63 and 2^64, below the
+ * 8 KiB rounding, SMBIOS members next to huge memory (in either order)
+ * and SMBIOS files standing in for generated tables.
+ */
+static const char *const store_sessions[][3] = {
+    {"{\"memory\": {\"size\": 18446744073709543424}}"},
+    {"{\"memory\": {\"size\": -8192}}"},
+    {"{\"memory\": {\"size\": 1, \"max-size\": 1}}"},
+    {"{\"memory\": {\"size\": 8191, \"max-size\": 8192}}"},
+    {"{\"memory\": {\"size\": 1}}", "{\"memory\": {\"max-size\": 1}}"},
+    {"{\"memory\": {\"size\": 1, \"max-size\": 8193, \"slots\": 1}}"},
+    {"{\"smbios\": {\"files\": [{\"data\": \"AQQAAUEAAA==\"}]}}"},
+    {"{\"smbios\": {\"files\": [{\"data\": \"BAQABAAA\"},"
+     " {\"data\": \"EQQAEQAA\"}, {\"data\": \"AwQAAwAA\"}]}}"},
+    {"{\"smbios\": {\"type4\": {\"processor-id\": 18446744073709551615}}}"},
+    {"{\"smbios\": {\"type4\": {\"processor-id\": 9223372036854775808}}}"},
+    {"{\"memory\": {\"size\": 1083405500416}}",
+     "{\"smbios\": {\"type11\": {\"values\": [\"x\"]}}}"},
+    {"{\"smbios\": {\"type11\": {\"values\": []}}}",
+     "{\"memory\": {\"size\": 9223372036854775807}}"},
+    {"{\"memory\": {\"size\": 9223372036854775807}}",
+     "{\"smbios\": {\"type11\": {\"values\": []}}}"},
+    {"{\"type\": \"none\"}", "{\"memory\": {\"size\": 1099511627776,"
+                             " \"max-size\": 9223372036854775807}}"},
+    {"{\"type\": \"none\"}",
+     "{\"memory\": {\"size\": 0, \"max-size\": 1, \"slots\": -1}}"},
+    {"{\"acpitable\": [{\"data\": [\"/x\"], \"blob\": \"AAAA\","
+     " \"oem-rev\": 4294967295, \"asl-compiler-rev\": 0}]}"},
+};
+
+static void test_store_sessions(void)
+{
+    guint stored = 0;
+
+    for (gsize i = 0; i < G_N_ELEMENTS(store_sessions); i++) {
+        machine_config_reset();
+        for (gsize j = 0; j < G_N_ELEMENTS(store_sessions[i]) &&
+                          store_sessions[i][j] != NULL;
+             j++) {
+            g_test_message("session %zu: %s", i, store_sessions[i][j]);
+            stored += store_patch(store_sessions[i][j]);
+        }
+    }
+    g_test_message("%u session patches stored", stored);
+    g_assert_cmpuint(stored, >=, 10);
+    machine_config_reset();
+}
+
+#define STORE_SESSIONS 150
+#define STORE_STEPS 6
+
+/*
+ * Random sessions: each step replaces one member with a random value,
+ * integers often at an edge; whatever is stored must reproduce.
+ */
+static void test_store_random(void)
+{
+    g_autoptr(GRand) r = g_rand_new_with_seed(20260113);
+    guint stored = 0, with_memory = 0;
+
+    with_edge_ints = true;
+    for (int i = 0; i < STORE_SESSIONS; i++) {
+        machine_config_reset();
+        for (int j = 0; j < STORE_STEPS; j++) {
+            gsize n = G_N_ELEMENTS(f_machine) - 1;
+            const Field *f = &f_machine[g_rand_int_range(r, 0, n)];
+            g_autoptr(JsonNode) value = random_value(r, f, 1);
+            g_autoptr(JsonObject) obj = json_object_new();
+            g_autoptr(JsonNode) patch = json_node_new(JSON_NODE_OBJECT);
+            g_autofree char *text = NULL;
+
+            json_object_set_member(obj, f->name, g_steal_pointer(&value));
+            json_node_set_object(patch, obj);
+            text = json_writer_to_string(patch);
+            if (store_patch(text)) {
+                stored++;
+                with_memory += g_str_equal(f->name, "memory");
+            }
+        }
+    }
+    with_edge_ints = false;
+    g_test_message("%u of %d patches stored, %u of them memory", stored,
+                   STORE_SESSIONS * STORE_STEPS, with_memory);
+    /* The sessions must get configurations, memory ones included, in. */
+    g_assert_cmpuint(stored, >, STORE_SESSIONS);
+    g_assert_cmpuint(with_memory, >, STORE_SESSIONS / 20);
+    machine_config_reset();
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/hw/machine-config/render/random", test_render_random);
     g_test_add_func("/hw/machine-config/render/fixed", test_render_fixed);
     g_test_add_func("/hw/machine-config/render/text", test_render_text);
+    g_test_add_func("/hw/machine-config/render/store-sessions",
+                    test_store_sessions);
+    g_test_add_func("/hw/machine-config/render/store-random",
+                    test_store_random);
     return g_test_run();
 }

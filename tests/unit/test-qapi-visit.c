@@ -106,6 +106,20 @@ static const ErrCase err_cases[] = {
      "Parameter 'u64' expects uint64"},
     {false, "struct", "{" STRUCT_OK ", \"u64\": \"1\"}",
      "Invalid parameter type for 'u64', expected: integer"},
+    /*
+     * Sizes stop at INT64_MAX: json-glib gives 2^63 and up as negative
+     * int64s, the same as a negative number.
+     */
+    {false, "struct", "{" STRUCT_OK ", \"sz\": -1}",
+     "Parameter 'sz' expects a non-negative number below 2^63"},
+    {false, "struct", "{" STRUCT_OK ", \"sz\": 9223372036854775808}",
+     "Parameter 'sz' expects a non-negative number below 2^63"},
+    {false, "struct", "{" STRUCT_OK ", \"sz\": 18446744073709543424}",
+     "Parameter 'sz' expects a non-negative number below 2^63"},
+    {false, "struct", "{" STRUCT_OK ", \"sz\": 1.5e19}",
+     "Parameter 'sz' expects a non-negative number below 2^63"},
+    {false, "struct", "{" STRUCT_OK ", \"sz\": 1.5}",
+     "Parameter 'sz' expects uint64"},
     {false, "struct", "{" STRUCT_OK ", \"num\": \"1\"}",
      "Invalid parameter type for 'num', expected: number"},
     {false, "struct", "{" STRUCT_OK ", \"flag\": 1}",
@@ -153,6 +167,12 @@ static const ErrCase err_cases[] = {
      "Parameter 'u64' expects integer"},
     {true, "struct", "{" STRUCT_OK ", \"sz\": \"1Q\"}",
      "Parameter 'sz' expects size"},
+    {true, "struct", "{" STRUCT_OK ", \"sz\": \"-1\"}",
+     "Parameter 'sz' expects size"},
+    {true, "struct", "{" STRUCT_OK ", \"sz\": \"8E\"}",
+     "Parameter 'sz' expects a non-negative number below 2^63"},
+    {true, "struct", "{" STRUCT_OK ", \"sz\": \"9223372036854775808\"}",
+     "Parameter 'sz' expects a non-negative number below 2^63"},
     {true, "struct", "{" STRUCT_OK ", \"flag\": \"maybe\"}",
      "Parameter 'flag' expects 'on' or 'off'"},
     {true, "struct", "{" STRUCT_OK ", \"num\": \"x\"}",
@@ -272,6 +292,84 @@ static void test_sizes(void)
         visit_free(v);
         g_assert_cmpuint(t->size, ==, sizes[i].value);
     }
+}
+
+/* Sizes up to INT64_MAX pass, in both modes and both spellings. */
+static void test_size_max(void)
+{
+    static const struct {
+        bool keyval;
+        const char *json;
+        uint64_t value;
+    } cases[] = {
+        {false, "9223372036854775807", INT64_MAX},
+        {true, "\"9223372036854775807\"", INT64_MAX},
+        {true, "\"7.5E\"", G_GUINT64_CONSTANT(15) << 59},
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(JsonNode) node = parse(cases[i].json);
+        g_autoptr(GError) err = NULL;
+        uint64_t value = 0;
+        Visitor *v = cases[i].keyval ? json_input_visitor_new_keyval(node)
+                                     : json_input_visitor_new(node);
+
+        g_assert_true(visit_type_size(v, NULL, &value, &err));
+        g_assert_no_error(err);
+        visit_free(v);
+        g_assert_cmpuint(value, ==, cases[i].value);
+    }
+}
+
+/*
+ * The keyval output visitor writes each scalar as the text the keyval
+ * input visitor reads back unchanged, unsigned values above INT64_MAX
+ * included (json-glib's int64 plays no part).
+ */
+static void test_keyval_output(void)
+{
+    g_autoptr(JsonNode) in = parse("{" STRUCT_OK "}");
+    g_autoptr(TestStruct) s = NULL;
+    g_autoptr(TestStruct) back = NULL;
+    g_autoptr(JsonNode) tree = NULL;
+    g_autoptr(GError) err = NULL;
+    JsonObject *o;
+    Visitor *v = json_input_visitor_new(in);
+
+    g_assert_true(visit_type_TestStruct(v, NULL, &s, &err));
+    g_assert_no_error(err);
+    visit_free(v);
+    s->i64 = INT64_MIN;
+    s->u64 = UINT64_MAX - 1;
+    s->sz = INT64_MAX;
+    s->num = 0.1;
+    s->flag = false;
+
+    v = json_output_visitor_new_keyval(&tree);
+    g_assert_true(visit_type_TestStruct(v, NULL, &s, &err));
+    visit_complete(v, &tree);
+    visit_free(v);
+    o = json_node_get_object(tree);
+    g_assert_cmpstr(json_object_get_string_member(o, "i64"), ==,
+                    "-9223372036854775808");
+    g_assert_cmpstr(json_object_get_string_member(o, "u64"), ==,
+                    "18446744073709551614");
+    g_assert_cmpstr(json_object_get_string_member(o, "sz"), ==,
+                    "9223372036854775807");
+    g_assert_cmpstr(json_object_get_string_member(o, "flag"), ==, "off");
+    g_assert_cmpstr(json_object_get_string_member(o, "kind"), ==, "value-one");
+
+    v = json_input_visitor_new_keyval(tree);
+    g_assert_true(visit_type_TestStruct(v, NULL, &back, &err));
+    g_assert_no_error(err);
+    visit_free(v);
+    g_assert_cmpint(back->i64, ==, INT64_MIN);
+    g_assert_cmpuint(back->u64, ==, UINT64_MAX - 1);
+    g_assert_cmpuint(back->sz, ==, INT64_MAX);
+    g_assert_cmpfloat(back->num, ==, 0.1);
+    g_assert_false(back->flag);
+    g_assert_cmpint(back->u8, ==, 255);
+    g_assert_cmpint(back->i8, ==, -128);
 }
 
 static void test_uint64_big(void)
@@ -509,6 +607,8 @@ int main(int argc, char **argv)
     g_test_add_func("/qapi/visit/errors", test_errors);
     g_test_add_func("/qapi/visit/keyval", test_keyval);
     g_test_add_func("/qapi/visit/sizes", test_sizes);
+    g_test_add_func("/qapi/visit/size-max", test_size_max);
+    g_test_add_func("/qapi/visit/keyval-output", test_keyval_output);
     g_test_add_func("/qapi/visit/uint64-big", test_uint64_big);
     g_test_add_func("/qapi/visit/uint64-round-trip", test_uint64_round_trip);
     g_test_add_func("/qapi/visit/alternate", test_alternate);

@@ -610,6 +610,78 @@ static void test_user_file_first(void)
     g_assert_cmpuint(dmi_count(dmis, 4), ==, 2);
 }
 
+/*
+ * One type 17 structure per 16 GiB: the builder refuses a RAM size whose
+ * structures outrun their handle range before it builds any of them, so
+ * a huge size fails at once instead of looping.
+ */
+static void test_memory_device_count(void)
+{
+    static const uint64_t too_big[] = {
+        (G_GUINT64_CONSTANT(8) << 40) + 1,
+        G_GUINT64_CONSTANT(1) << 63,
+        UINT64_MAX,
+    };
+    g_autoptr(MachineProperties) cfg = config_from_json(
+        "{\"memory\": {\"size\": 8796093022208},"
+        " \"smbios\": {\"entry-point-type\": \"64\", " FILLED_SMBIOS "}}");
+    g_autoptr(GBytes) tables = NULL;
+    g_autoptr(GBytes) anchor = NULL;
+    g_autoptr(GPtrArray) dmis = NULL;
+
+    /* 8 TiB: 512 structures, handles 0x1100 to 0x12ff. */
+    build_ok(cfg, &tables, &anchor);
+    dmis = dmi_decode(tables);
+    g_assert_cmpuint(dmi_count(dmis, 17), ==, 512);
+    for (gsize i = 0; i < G_N_ELEMENTS(too_big); i++) {
+        SmbiosMachineInfo info;
+        g_autoptr(GError) err = NULL;
+        g_autoptr(GBytes) t = NULL;
+        g_autoptr(GBytes) a = NULL;
+        g_autofree char *want = NULL;
+
+        cfg->memory->size = too_big[i];
+        smbios_machine_info_pc(&info, PC_NAME, PC_DESC, cfg->memory->size);
+        g_assert_false(smbios_build(cfg, &info, &t, &a, &err));
+        g_assert_error(err, QMPD_ERROR, QMPD_ERROR_GENERIC);
+        want = g_strdup_printf(
+            "RAM size 0x%" PRIx64 " needs %" PRIu64
+            " SMBIOS memory devices, more than the 512 that fit between "
+            "handles 0x1100 and 0x1300",
+            too_big[i], (too_big[i] - 1) / (G_GUINT64_CONSTANT(16) << 30) + 1);
+        g_assert_cmpstr(err->message, ==, want);
+        g_assert_null(t);
+        g_assert_null(a);
+    }
+}
+
+/* One type 4 structure per socket, the count checked before the loop. */
+static void test_processor_count(void)
+{
+    g_autoptr(MachineProperties) cfg = config_from_json(
+        "{\"smp\": {\"sockets\": 1099511627776},"
+        " \"memory\": {\"size\": 134217728},"
+        " \"smbios\": {\"entry-point-type\": \"64\", " FILLED_SMBIOS "}}");
+    SmbiosMachineInfo info;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GBytes) tables = NULL;
+    g_autoptr(GBytes) anchor = NULL;
+    g_autoptr(GPtrArray) dmis = NULL;
+
+    smbios_machine_info_pc(&info, PC_NAME, PC_DESC, cfg->memory->size);
+    g_assert_false(smbios_build(cfg, &info, &tables, &anchor, &err));
+    g_assert_error(err, QMPD_ERROR, QMPD_ERROR_GENERIC);
+    g_assert_cmpstr(err->message, ==,
+                    "1099511627776 sockets need more SMBIOS processor "
+                    "structures than the 1024 that fit between handles 0x400 "
+                    "and 0x800");
+    g_assert_null(tables);
+    cfg->smp->sockets = 1024;
+    build_ok(cfg, &tables, &anchor);
+    dmis = dmi_decode(tables);
+    g_assert_cmpuint(dmi_count(dmis, 4), ==, 1024);
+}
+
 static void test_uuid_and_regions(void)
 {
     guint8 u[16];
@@ -759,6 +831,8 @@ int main(int argc, char **argv)
     g_test_add_func("/hw/smbios/user-file-first", test_user_file_first);
     g_test_add_func("/hw/smbios/check-size", test_check_size);
     g_test_add_func("/hw/smbios/uuid-and-regions", test_uuid_and_regions);
+    g_test_add_func("/hw/smbios/memory-device-count", test_memory_device_count);
+    g_test_add_func("/hw/smbios/processor-count", test_processor_count);
     for (gsize i = 0; i < G_N_ELEMENTS(error_cases); i++) {
         g_autofree char *name =
             g_strdup_printf("/hw/smbios/error/%s", error_cases[i].name);

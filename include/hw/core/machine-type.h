@@ -16,6 +16,17 @@ typedef struct MachineType {
     const char *desc;
     bool is_default;
     uint64_t default_ram_size;
+    /*
+     * Largest memory.size (after rounding) the machine accepts: qmpd
+     * backs at most 1 TiB of RAM in one block (RAM_BLOCK_MAX_SIZE).
+     */
+    uint64_t max_ram_size;
+    /*
+     * RAM, the memory hotplug area and the 64-bit PCI window are placed
+     * as QEMU's pc-i440fx does with its qemu64 CPU (40 physical address
+     * bits), and must fit there; memory slots stop at 256.
+     */
+    bool has_pc_memory_map;
     int max_cpus;
     const char *default_boot_order; /* NULL: no boot order */
     const char *default_cpu_model;  /* NULL: no CPU model */

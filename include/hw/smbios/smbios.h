@@ -83,9 +83,14 @@ void smbios_machine_info_pc(SmbiosMachineInfo *ret, const char *name,
  *     takes 2.1 when the tables fit its limits)
  * @errp: e.g. "SMBIOS 2.1 table length 70000 exceeds 65535", QEMU's text
  *     for more than 255 cores or threads with a 32-bit entry point, a type
- *     4 file count that differs from the socket count, or a malformed file
+ *     4 file count that differs from the socket count, a malformed file,
+ *     or more sockets (over 1024) or 16 GiB memory devices (over 512) than
+ *     the structure handles can number
  *
- * Builds the SMBIOS tables.  The outputs are set only on success.
+ * Builds the SMBIOS tables.  The outputs are set only on success.  The
+ * structure counts that follow values (one type 4 per socket, one type 17
+ * per 16 GiB of RAM) are checked before anything is built, so the time
+ * and memory a call takes are bounded whatever @cfg holds.
  *
  * Returns: true on success.
  */
