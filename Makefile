@@ -5,12 +5,23 @@
 #
 # BUILD and MESON_OPTS select another build folder and configuration
 # (CI uses them for the sanitizer build).
+#
+#   make fuzz   run every libFuzzer target for FUZZ_TIME seconds in a clang
+#               build (FUZZ_BUILD); findings are copied into tests/fuzz/NAME/
+#               and make the target fail.  FUZZ_TARGETS picks targets,
+#               FUZZ_TIMEOUT is the per-input limit, FUZZ_KEEP_GOING=1
+#               carries on past findings (docs/devel/testing.md).
 
 BUILD ?= build
 MESON_OPTS ?=
 TEST_OPTS ?=
+FUZZ_BUILD ?= build-fuzz
+FUZZ_TIME ?= 60
+FUZZ_TIMEOUT ?= 10
+FUZZ_TARGETS ?=
+FUZZ_KEEP_GOING ?=
 
-.PHONY: all deps build run check format format-check bench clean
+.PHONY: all deps build run check fuzz format format-check bench clean
 
 all: build
 
@@ -38,6 +49,12 @@ check: build
 	@rc=0; meson test -C $(BUILD) --print-errorlogs $(TEST_OPTS) || rc=$$?; \
 	    python3 scripts/test-summary.py $(BUILD)/meson-logs/testlog.json; \
 	    exit $$rc
+
+fuzz:
+	@scripts/install-deps.sh --fuzz
+	python3 scripts/fuzz.py --build $(FUZZ_BUILD) --time $(FUZZ_TIME) \
+	    --timeout $(FUZZ_TIMEOUT) --targets '$(FUZZ_TARGETS)' \
+	    $(if $(FUZZ_KEEP_GOING),--keep-going)
 
 format:
 	clang-format-16 -i $$(git ls-files '*.c' '*.h')

@@ -14,6 +14,12 @@ PACKAGES="gcc pkg-config meson ninja-build python3 libglib2.0-dev \
 libjson-glib-dev libfdt-dev socat clang clang-format-16 qemu-system-x86 \
 acpica-tools dmidecode busybox-static"
 
+# make fuzz (--fuzz): clang's sanitizer and libFuzzer runtimes, which clang
+# only recommends.
+if [ "$1" = "--fuzz" ]; then
+    PACKAGES="$PACKAGES libclang-rt-dev"
+fi
+
 # The guest kernel: the package linux-image-amd64 points to, unpacked
 # here (never installed).  tests/guest/meson.build reads it from here.
 GUEST_KERNEL_DIR=/var/cache/qmpd/guest-kernel

@@ -35,7 +35,6 @@
 #include "system/vm-identity.h"
 #include "util/error.h"
 #include "util/fdset.h"
-#include "util/keyval.h"
 #include "util/report.h"
 
 /* How long queued monitor replies may take to drain at exit. */
@@ -52,59 +51,11 @@ static gboolean on_terminate_signal(gpointer opaque)
     return G_SOURCE_CONTINUE;
 }
 
-/*
- * The option a configuration error is about: the last one that set the
- * top-level member the error's path starts with.
- */
-static const CmdlineMachineArg *machine_arg_for_error(const QmpdCmdline *cl,
-                                                      const char *message)
-{
-    gsize len = strcspn(message, ".[: ");
-    g_autofree char *member = g_strndup(message, len);
-
-    for (guint i = cl->machine_args->len; i-- > 0;) {
-        const CmdlineMachineArg *m = g_ptr_array_index(cl->machine_args, i);
-
-        if (json_object_has_member(json_node_get_object(m->fragment), member)) {
-            return m;
-        }
-    }
-    return NULL;
-}
-
 static bool configure_machine(const QmpdCmdline *cl, GError **errp)
 {
-    g_autoptr(JsonNode) merged = json_node_new(JSON_NODE_OBJECT);
-    g_autoptr(MachineProperties) cfg = NULL;
     g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GError) err = NULL;
-    const CmdlineMachineArg *culprit;
 
-    json_node_take_object(merged, json_object_new());
-    for (guint i = 0; i < cl->machine_args->len; i++) {
-        const CmdlineMachineArg *m = g_ptr_array_index(cl->machine_args, i);
-        g_autoptr(MachineProperties) part =
-            machine_config_from_json(m->fragment, true, &err);
-
-        /* Decoding each option alone pins type errors to their option. */
-        if (part == NULL ||
-            !keyval_merge(json_node_get_object(merged),
-                          json_node_get_object(m->fragment), &err)) {
-            g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC, "-%s %s: %s",
-                        m->option, m->arg, err->message);
-            return false;
-        }
-    }
-    cfg = machine_config_from_json(merged, true, &err);
-    if (cfg == NULL || !machine_config_set(cfg, warnings, &err)) {
-        culprit = machine_arg_for_error(cl, err->message);
-        if (culprit != NULL) {
-            g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC, "-%s %s: %s",
-                        culprit->option, culprit->arg, err->message);
-        } else {
-            g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
-                        "machine configuration: %s", err->message);
-        }
+    if (!cmdline_configure_machine(cl, warnings, errp)) {
         return false;
     }
     for (guint i = 0; i < warnings->len; i++) {

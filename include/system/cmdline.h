@@ -89,3 +89,15 @@ QmpdCmdline *cmdline_parse(int argc, char **argv, GError **errp);
 
 /** cmdline_print_help: writes the -help text to stdout. */
 void cmdline_print_help(const char *prog_name);
+
+/**
+ * cmdline_configure_machine:
+ * @warnings: (element-type utf8): deprecation notices are appended here
+ *
+ * Applies the machine options of @cl (-M and its legacy sugar) to the
+ * machine configuration: each option decoded alone (so a type error names
+ * its option), all merged in order, decoded once and set, all or nothing.
+ * Errors name the option they are about ("-smbios type=1,...: ...").
+ */
+bool cmdline_configure_machine(const QmpdCmdline *cl, GPtrArray *warnings,
+                               GError **errp);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Corpus replay for fuzz targets: runs every file of the folders given on
- * the command line through LLVMFuzzerTestOneInput() and reports each as a
- * TAP test, so the corpora and regression inputs run in `meson test`.
+ * Corpus replay for fuzz targets: runs every file of the folders (or the
+ * files) given on the command line through LLVMFuzzerTestOneInput() and
+ * reports each as a TAP test, so the corpora and regression inputs run in
+ * `meson test`.
  */
 
 #include "prelude.h"
@@ -51,6 +52,11 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         g_autoptr(GError) err = NULL;
 
+        /* a single input, to reproduce one finding as libFuzzer would */
+        if (g_file_test(argv[i], G_FILE_TEST_IS_REGULAR)) {
+            g_ptr_array_add(paths, g_strdup(argv[i]));
+            continue;
+        }
         if (!list_inputs(argv[i], paths, &err)) {
             printf("Bail out! %s\n", err->message);
             return 1;
