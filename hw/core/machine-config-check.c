@@ -21,10 +21,7 @@
 #define ACPI_TABLE_MAX 65535
 #define SMBIOS_HEADER_SIZE 4
 
-static bool fail(GError **errp, const char *path, const char *fmt, ...)
-    G_GNUC_PRINTF(3, 4);
-
-static bool fail(GError **errp, const char *path, const char *fmt, ...)
+bool machine_config_fail(GError **errp, const char *path, const char *fmt, ...)
 {
     va_list ap;
     g_autofree char *msg = NULL;
@@ -74,10 +71,12 @@ static bool check_boot_devices(const char *path, const char *devices,
 
     for (const char *p = devices; *p != '\0'; p++) {
         if (*p < 'a' || *p > 'p') {
-            return fail(errp, path, "Invalid boot device '%c'", *p);
+            return machine_config_fail(errp, path, "Invalid boot device '%c'",
+                                       *p);
         }
         if (seen & (1u << (*p - 'a'))) {
-            return fail(errp, path, "Boot device '%c' was given twice", *p);
+            return machine_config_fail(errp, path,
+                                       "Boot device '%c' was given twice", *p);
         }
         seen |= 1u << (*p - 'a');
     }
@@ -99,15 +98,17 @@ static bool check_boot(const BootConfiguration *boot, GError **errp)
     }
     if (boot->has_splash_time &&
         (boot->splash_time < 0 || boot->splash_time > 65535)) {
-        return fail(errp, "boot.splash-time",
-                    "splash-time is invalid,it should be a value between 0 "
-                    "and 65535");
+        return machine_config_fail(
+            errp, "boot.splash-time",
+            "splash-time is invalid,it should be a value between 0 "
+            "and 65535");
     }
     if (boot->has_reboot_timeout &&
         (boot->reboot_timeout < -1 || boot->reboot_timeout > 65535)) {
-        return fail(errp, "boot.reboot-timeout",
-                    "reboot timeout is invalid,it should be a value between "
-                    "-1 and 65535");
+        return machine_config_fail(
+            errp, "boot.reboot-timeout",
+            "reboot timeout is invalid,it should be a value between "
+            "-1 and 65535");
     }
     return true;
 }
@@ -118,11 +119,13 @@ static bool check_release(const char *release, GError **errp)
     guint64 v;
 
     if (g_strv_length(parts) != 2) {
-        return fail(errp, "smbios.type0.release", "Invalid release");
+        return machine_config_fail(errp, "smbios.type0.release",
+                                   "Invalid release");
     }
     for (int i = 0; i < 2; i++) {
         if (!g_ascii_string_to_unsigned(parts[i], 10, 0, 255, &v, NULL)) {
-            return fail(errp, "smbios.type0.release", "Invalid release");
+            return machine_config_fail(errp, "smbios.type0.release",
+                                       "Invalid release");
         }
     }
     return true;
@@ -139,14 +142,16 @@ static int check_smbios_blob(const char *path, GBytes *bytes, GError **errp)
     gsize formatted, i;
 
     if (len < SMBIOS_HEADER_SIZE) {
-        fail(errp, path, "SMBIOS structure is shorter than its 4-byte header");
+        machine_config_fail(
+            errp, path, "SMBIOS structure is shorter than its 4-byte header");
         return -1;
     }
     formatted = p[1];
     if (formatted < SMBIOS_HEADER_SIZE || formatted > len) {
-        fail(errp, path,
-             "SMBIOS structure length %zu does not fit its %zu bytes",
-             formatted, len);
+        machine_config_fail(
+            errp, path,
+            "SMBIOS structure length %zu does not fit its %zu bytes", formatted,
+            len);
         return -1;
     }
     /* The string set: strings end at NUL, the set at an empty string. */
@@ -156,13 +161,15 @@ static int check_smbios_blob(const char *path, GBytes *bytes, GError **errp)
         }
     }
     if (i + 1 >= len) {
-        fail(errp, path,
-             "SMBIOS structure does not end with a double NUL terminator");
+        machine_config_fail(
+            errp, path,
+            "SMBIOS structure does not end with a double NUL terminator");
         return -1;
     }
     if (i + 2 != len) {
-        fail(errp, path, "SMBIOS structure has %zu trailing bytes",
-             len - (i + 2));
+        machine_config_fail(errp, path,
+                            "SMBIOS structure has %zu trailing bytes",
+                            len - (i + 2));
         return -1;
     }
     return p[0];
@@ -210,22 +217,25 @@ static bool check_smbios(const SmbiosConfig *s, const SMPConfiguration *smp,
     }
     if (s->type4 != NULL) {
         if (s->type4->has_max_speed && s->type4->max_speed > 65535) {
-            return fail(errp, "smbios.type4.max-speed",
-                        "SMBIOS CPU speed is too large (> 65535)");
+            return machine_config_fail(
+                errp, "smbios.type4.max-speed",
+                "SMBIOS CPU speed is too large (> 65535)");
         }
         if (s->type4->has_current_speed && s->type4->current_speed > 65535) {
-            return fail(errp, "smbios.type4.current-speed",
-                        "SMBIOS CPU speed is too large (> 65535)");
+            return machine_config_fail(
+                errp, "smbios.type4.current-speed",
+                "SMBIOS CPU speed is too large (> 65535)");
         }
     }
     if (s->has_entry_point_type &&
         s->entry_point_type == SMBIOS_ENTRY_POINT_TYPE_32 &&
         (smp->cores > 255 || smp->threads > 255)) {
-        return fail(errp, "smbios.entry-point-type",
-                    "SMBIOS 2.0 doesn't support number of processor "
-                    "cores/threads more than 255, use -machine "
-                    "smbios-entry-point-type=64 option to enable SMBIOS 3.0 "
-                    "support");
+        return machine_config_fail(
+            errp, "smbios.entry-point-type",
+            "SMBIOS 2.0 doesn't support number of processor "
+            "cores/threads more than 255, use -machine "
+            "smbios-entry-point-type=64 option to enable SMBIOS 3.0 "
+            "support");
     }
     for (FileDataList *l = s->files; l != NULL; l = l->next, index++) {
         g_autofree char *path = g_strdup_printf("smbios.files[%u]", index);
@@ -233,7 +243,7 @@ static bool check_smbios(const SmbiosConfig *s, const SMPConfiguration *smp,
         int type;
 
         if (l->value->data == NULL || !is_base64(l->value->data)) {
-            return fail(errp, path, "data is not valid base64");
+            return machine_config_fail(errp, path, "data is not valid base64");
         }
         bytes = decode_base64(l->value->data);
         type = check_smbios_blob(path, bytes, errp);
@@ -241,17 +251,17 @@ static bool check_smbios(const SmbiosConfig *s, const SMPConfiguration *smp,
             return false;
         }
         if (smbios_type_has_fields(s, type)) {
-            return fail(errp, path,
-                        "can't load type %d struct, fields already specified!",
-                        type);
+            return machine_config_fail(
+                errp, path,
+                "can't load type %d struct, fields already specified!", type);
         }
         type4_blobs += type == 4;
     }
     if (type4_blobs > 0 && type4_blobs != smp->sockets) {
-        return fail(errp, "smbios.files",
-                    "Expected %" G_GINT64_FORMAT
-                    " SMBIOS Type 4 tables, got %u instead",
-                    smp->sockets, type4_blobs);
+        return machine_config_fail(errp, "smbios.files",
+                                   "Expected %" G_GINT64_FORMAT
+                                   " SMBIOS Type 4 tables, got %u instead",
+                                   smp->sockets, type4_blobs);
     }
     return true;
 }
@@ -263,7 +273,8 @@ static bool check_fw_cfg(const FwCfgItemList *items, const MachineType *mt,
     guint index = 0;
 
     if (items != NULL && !mt->has_fw_cfg) {
-        return fail(errp, "fw-cfg", "fw_cfg device not available");
+        return machine_config_fail(errp, "fw-cfg",
+                                   "fw_cfg device not available");
     }
     for (const FwCfgItemList *l = items; l != NULL; l = l->next, index++) {
         const FwCfgItem *item = l->value;
@@ -273,24 +284,27 @@ static bool check_fw_cfg(const FwCfgItemList *items, const MachineType *mt,
                       (item->gen_id != NULL && item->gen_id[0] != '\0');
 
         if (item->name[0] == '\0' || sources != 1) {
-            return fail(errp, path,
-                        "name, plus exactly one of file, string and gen_id, "
-                        "are needed");
+            return machine_config_fail(
+                errp, path,
+                "name, plus exactly one of file, string and gen_id, "
+                "are needed");
         }
         if (strlen(item->name) > FW_CFG_MAX_NAME) {
-            return fail(errp, path, "name too long (max. 55 char)");
+            return machine_config_fail(errp, path,
+                                       "name too long (max. 55 char)");
         }
         if (item->gen_id != NULL) {
             /* No fw_cfg data-generator object type exists yet. */
-            return fail(errp, path, "Cannot find object ID '%s'", item->gen_id);
+            return machine_config_fail(errp, path, "Cannot find object ID '%s'",
+                                       item->gen_id);
         }
         if (item->data != NULL && !is_base64(item->data)) {
-            return fail(errp, path, "data is not valid base64");
+            return machine_config_fail(errp, path, "data is not valid base64");
         }
         if (g_hash_table_contains(names, item->name) ||
             machine_type_has_fw_cfg_file(mt, item->name)) {
-            return fail(errp, path, "duplicate fw_cfg file name: %s",
-                        item->name);
+            return machine_config_fail(
+                errp, path, "duplicate fw_cfg file name: %s", item->name);
         }
         g_hash_table_add(names, item->name);
         if (!g_str_has_prefix(item->name, "opt/") && warnings != NULL) {
@@ -302,10 +316,11 @@ static bool check_fw_cfg(const FwCfgItemList *items, const MachineType *mt,
         }
     }
     if (index + machine_type_fw_cfg_file_count(mt) > FW_CFG_FILE_SLOTS) {
-        return fail(errp, "fw-cfg",
-                    "too many fw_cfg files: the device has %d file slots and "
-                    "the machine uses %u",
-                    FW_CFG_FILE_SLOTS, machine_type_fw_cfg_file_count(mt));
+        return machine_config_fail(
+            errp, "fw-cfg",
+            "too many fw_cfg files: the device has %d file slots and "
+            "the machine uses %u",
+            FW_CFG_FILE_SLOTS, machine_type_fw_cfg_file_count(mt));
     }
     return true;
 }
@@ -314,7 +329,8 @@ static bool check_acpi_field(const char *path, const char *value, gsize max,
                              GError **errp)
 {
     if (value != NULL && strlen(value) > max) {
-        return fail(errp, path, "must be at most %zu characters", max);
+        return machine_config_fail(errp, path, "must be at most %zu characters",
+                                   max);
     }
     return true;
 }
@@ -325,7 +341,8 @@ static bool check_acpitable(const AcpiTableConfigList *tables,
     guint index = 0;
 
     if (tables != NULL && !mt->has_acpi) {
-        return fail(errp, "acpitable", "this machine has no ACPI tables");
+        return machine_config_fail(errp, "acpitable",
+                                   "this machine has no ACPI tables");
     }
     for (const AcpiTableConfigList *l = tables; l != NULL;
          l = l->next, index++) {
@@ -339,8 +356,8 @@ static bool check_acpitable(const AcpiTableConfigList *tables,
         gsize size;
 
         if ((t->file != NULL) == (t->data != NULL)) {
-            return fail(errp, path,
-                        "'-acpitable' requires one of 'data' or 'file'");
+            return machine_config_fail(
+                errp, path, "'-acpitable' requires one of 'data' or 'file'");
         }
         if (!check_acpi_field(p_sig, t->sig, 4, errp) ||
             !check_acpi_field(p_oem, t->oem_id, 6, errp) ||
@@ -349,22 +366,24 @@ static bool check_acpitable(const AcpiTableConfigList *tables,
             return false;
         }
         if (t->blob == NULL || !is_base64(t->blob)) {
-            return fail(errp, path, "blob is not valid base64");
+            return machine_config_fail(errp, path, "blob is not valid base64");
         }
         bytes = decode_base64(t->blob);
         size = g_bytes_get_size(bytes);
         if (t->file != NULL && size < ACPI_HEADER_SIZE) {
-            return fail(errp, path,
-                        "ACPI table claiming to have header is too short, "
-                        "available: %zu, expected: 36",
-                        size);
+            return machine_config_fail(
+                errp, path,
+                "ACPI table claiming to have header is too short, "
+                "available: %zu, expected: 36",
+                size);
         }
         if (t->data != NULL) {
             size += ACPI_HEADER_SIZE;
         }
         if (size > ACPI_TABLE_MAX) {
-            return fail(errp, path,
-                        "ACPI table too big, requested: %zu, max: 65535", size);
+            return machine_config_fail(
+                errp, path, "ACPI table too big, requested: %zu, max: 65535",
+                size);
         }
     }
     return true;
@@ -379,7 +398,7 @@ static bool check_rtc(const RtcConfig *rtc, const MachineType *mt,
         return true;
     }
     if (!rtc_base_parse(rtc->base, NULL, &err)) {
-        return fail(errp, "rtc.base", "%s", err->message);
+        return machine_config_fail(errp, "rtc.base", "%s", err->message);
     }
     return true;
 }
@@ -406,26 +425,28 @@ static bool check_guest_boot(const MachineProperties *cfg, GError **errp)
             *(const char *const *)((const char *)cfg + paths[k].offset);
 
         if (value != NULL && value[0] == '\0') {
-            return fail(errp, paths[k].member, "must not be empty");
+            return machine_config_fail(errp, paths[k].member,
+                                       "must not be empty");
         }
     }
     if (cfg->accel != NULL && cfg->accel->has_thread &&
         (!cfg->accel->has_type || cfg->accel->type != ACCEL_TYPE_TCG)) {
-        return fail(errp, "accel.thread",
-                    "only the tcg accelerator has a thread mode");
+        return machine_config_fail(
+            errp, "accel.thread", "only the tcg accelerator has a thread mode");
     }
     if (cfg->accel != NULL && cfg->accel->binary != NULL &&
         cfg->accel->binary[0] == '\0') {
-        return fail(errp, "accel.binary", "must not be empty");
+        return machine_config_fail(errp, "accel.binary", "must not be empty");
     }
     for (OptionRomList *l = cfg->option_rom; l != NULL; l = l->next, i++) {
         g_autofree char *path = g_strdup_printf("option-rom[%u]", i);
 
         if (l->value->file[0] == '\0') {
-            return fail(errp, path, "file must not be empty");
+            return machine_config_fail(errp, path, "file must not be empty");
         }
         if (l->value->has_bootindex && l->value->bootindex < 0) {
-            return fail(errp, path, "bootindex must not be negative");
+            return machine_config_fail(errp, path,
+                                       "bootindex must not be negative");
         }
     }
     return true;
@@ -441,14 +462,14 @@ bool machine_config_check(const MachineProperties *cfg, GPtrArray *warnings,
     if (cfg->type != NULL) {
         mt = machine_type_lookup(cfg->type, &err);
         if (mt == NULL) {
-            return fail(errp, "type", "%s", err->message);
+            return machine_config_fail(errp, "type", "%s", err->message);
         }
     }
     if (!machine_smp_resolve(cfg->smp, mt, &smp, &err)) {
-        return fail(errp, "smp", "%s", err->message);
+        return machine_config_fail(errp, "smp", "%s", err->message);
     }
     if (cfg->uuid != NULL && !g_uuid_string_is_valid(cfg->uuid)) {
-        return fail(errp, "uuid", "Fail to parse UUID string");
+        return machine_config_fail(errp, "uuid", "Fail to parse UUID string");
     }
     if (!machine_config_check_memory(cfg->memory, mt, errp) ||
         !check_boot(cfg->boot, errp) ||

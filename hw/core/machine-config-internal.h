@@ -2,14 +2,25 @@
 #pragma once
 
 /*
- * Shared between the files of the machine configuration: the memory
- * member's derived value and rules (machine-config-memory.c), which both
- * the check and the defaults need.
+ * Shared between the files of the machine configuration: the form of a
+ * check error, and the memory member's derived value and rules
+ * (machine-config-memory.c), which both the check and the defaults need.
  */
 
 #include "hw/core/machine-type.h"
 #include "prelude.h"
 #include "qapi-types.h"
+
+/**
+ * machine_config_fail:
+ * @path: the member the error is about, e.g. "memory.max-size"
+ *
+ * Sets @errp to "PATH: MESSAGE", the form of every check error.
+ *
+ * Returns: false, so that a check can "return machine_config_fail(...)".
+ */
+bool machine_config_fail(GError **errp, const char *path, const char *fmt, ...)
+    G_GNUC_PRINTF(3, 4);
 
 /* QEMU keeps guest RAM a multiple of 8 KiB, rounding memory.size up. */
 #define MACHINE_RAM_ALIGN G_GUINT64_CONSTANT(8192)

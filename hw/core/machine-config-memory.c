@@ -36,21 +36,6 @@
 /* ACPI memory hotplug describes at most this many slots. */
 #define PC_MAX_RAM_SLOTS 256
 
-static bool fail(GError **errp, const char *path, const char *fmt, ...)
-    G_GNUC_PRINTF(3, 4);
-
-static bool fail(GError **errp, const char *path, const char *fmt, ...)
-{
-    va_list ap;
-    g_autofree char *msg = NULL;
-
-    va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC, "%s: %s", path, msg);
-    return false;
-}
-
 /*
  * Saturating arithmetic: an address past 2^64 is past every limit, so
  * only its being too large matters, not its exact value.
@@ -107,15 +92,17 @@ static bool check_pc_memory_map(uint64_t size, uint64_t max_size,
         last =
             pc_last_address(size, max_size, slots, PC_RELOCATED_HIGHMEM_START);
         if (last > PC_MAX_ADDRESS) {
-            return fail(errp, path,
-                        "Address space limit 0x%" PRIx64 " < 0x%" PRIx64
-                        " phys-bits too low (%d)",
-                        PC_MAX_ADDRESS, last, PC_PHYS_BITS);
+            return machine_config_fail(errp, path,
+                                       "Address space limit 0x%" PRIx64
+                                       " < 0x%" PRIx64
+                                       " phys-bits too low (%d)",
+                                       PC_MAX_ADDRESS, last, PC_PHYS_BITS);
         }
     }
     if (max_size > size && slots > PC_MAX_RAM_SLOTS) {
-        return fail(errp, "memory.slots",
-                    "unsupported amount of memory slots: %" PRIu64, slots);
+        return machine_config_fail(
+            errp, "memory.slots",
+            "unsupported amount of memory slots: %" PRIu64, slots);
     }
     return true;
 }
@@ -132,23 +119,24 @@ bool machine_config_check_memory(const MemorySizeConfiguration *mem,
     max_size = mem->has_max_size ? mem->max_size : size;
     slots = mem->has_slots ? mem->slots : 0;
     if (max_size < size) {
-        return fail(errp, "memory.max-size",
-                    "invalid value of maxmem: maximum memory size (0x%" PRIx64
-                    ") must be at least the initial memory size (0x%" PRIx64
-                    ")",
-                    max_size, size);
+        return machine_config_fail(
+            errp, "memory.max-size",
+            "invalid value of maxmem: maximum memory size (0x%" PRIx64
+            ") must be at least the initial memory size (0x%" PRIx64 ")",
+            max_size, size);
     }
     if (slots > 0) {
         if (!mem->has_max_size) {
-            return fail(errp, "memory.slots",
-                        "slots specified but no max-size");
+            return machine_config_fail(errp, "memory.slots",
+                                       "slots specified but no max-size");
         }
         if (max_size == size) {
-            return fail(errp, "memory.slots",
-                        "invalid value of maxmem: memory slots were specified "
-                        "but maximum memory size (0x%" PRIx64
-                        ") is equal to the initial memory size (0x%" PRIx64 ")",
-                        max_size, size);
+            return machine_config_fail(
+                errp, "memory.slots",
+                "invalid value of maxmem: memory slots were specified "
+                "but maximum memory size (0x%" PRIx64
+                ") is equal to the initial memory size (0x%" PRIx64 ")",
+                max_size, size);
         }
     }
     if (mt->has_pc_memory_map &&
@@ -156,10 +144,11 @@ bool machine_config_check_memory(const MemorySizeConfiguration *mem,
         return false;
     }
     if (size > mt->max_ram_size) {
-        return fail(errp, "memory.size",
-                    "ram size 0x%" PRIx64 " is above the 0x%" PRIx64
-                    " bytes this machine supports",
-                    size, mt->max_ram_size);
+        return machine_config_fail(errp, "memory.size",
+                                   "ram size 0x%" PRIx64
+                                   " is above the 0x%" PRIx64
+                                   " bytes this machine supports",
+                                   size, mt->max_ram_size);
     }
     return true;
 }

@@ -8,8 +8,6 @@
 #include "prelude.h"
 
 #include "hw/core/machine-config.h"
-#include "qapi-visit.h"
-#include "qapi/json-output-visitor.h"
 
 static void append_escaped(GString *out, const char *text)
 {
@@ -67,29 +65,9 @@ static void render_node(GString *out, const char *key, JsonNode *node)
     }
 }
 
-/*
- * The leaves come from the keyval output visitor, already in their keyval
- * spelling: the schema type, not the json-glib number type, decides how
- * an integer reads (a uint64 above INT64_MAX stays unsigned).
- */
-static JsonNode *config_to_keyval_tree(const MachineProperties *cfg)
-{
-    JsonNode *out = NULL;
-    MachineProperties *value = (MachineProperties *)cfg;
-    Visitor *v = json_output_visitor_new_keyval(&out);
-    g_autoptr(GError) err = NULL;
-
-    /* Encoding a valid C value cannot fail. */
-    visit_type_MachineProperties(v, NULL, &value, &err);
-    g_assert_no_error(err);
-    visit_complete(v, &out);
-    visit_free(v);
-    return out;
-}
-
 char *machine_config_render(const MachineProperties *cfg)
 {
-    g_autoptr(JsonNode) tree = config_to_keyval_tree(cfg);
+    g_autoptr(JsonNode) tree = machine_config_to_keyval_json(cfg);
     GString *out = g_string_new(NULL);
 
     render_node(out, NULL, tree);

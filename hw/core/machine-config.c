@@ -33,11 +33,12 @@ const MachineProperties *machine_config_get(void)
     return stored_config;
 }
 
-JsonNode *machine_config_to_json(const MachineProperties *cfg)
+static JsonNode *config_encode(const MachineProperties *cfg, bool keyval)
 {
     JsonNode *out = NULL;
     MachineProperties *value = (MachineProperties *)cfg;
-    Visitor *v = json_output_visitor_new(&out);
+    Visitor *v = keyval ? json_output_visitor_new_keyval(&out)
+                        : json_output_visitor_new(&out);
     g_autoptr(GError) err = NULL;
 
     /* Encoding a valid C value cannot fail. */
@@ -46,6 +47,16 @@ JsonNode *machine_config_to_json(const MachineProperties *cfg)
     visit_complete(v, &out);
     visit_free(v);
     return out;
+}
+
+JsonNode *machine_config_to_json(const MachineProperties *cfg)
+{
+    return config_encode(cfg, false);
+}
+
+JsonNode *machine_config_to_keyval_json(const MachineProperties *cfg)
+{
+    return config_encode(cfg, true);
 }
 
 MachineProperties *machine_config_from_json(JsonNode *node, bool keyval,

@@ -97,6 +97,15 @@ MachineProperties *machine_config_fill_defaults(const MachineProperties *cfg);
 JsonNode *machine_config_to_json(const MachineProperties *cfg);
 
 /**
+ * machine_config_to_keyval_json:
+ * Returns: (transfer full): @cfg as a JSON object node whose leaves are
+ * strings in their keyval spelling: the schema type, not the json-glib
+ * number type, decides how an integer reads (a uint64 above INT64_MAX
+ * stays unsigned).
+ */
+JsonNode *machine_config_to_keyval_json(const MachineProperties *cfg);
+
+/**
  * machine_config_from_json:
  * @node: (transfer none): a JSON object
  * @keyval: leaves are strings to convert (command-line trees)
