@@ -47,3 +47,19 @@ void fuzz_machine_check_committed(void)
                 want);
     }
 }
+
+char *fuzz_machine_check_outcome(bool ok, const GError *err, const char *before,
+                                 const GPtrArray *warnings)
+{
+    char *after = fuzz_machine_config_text();
+
+    g_assert_true(ok == (err == NULL));
+    /* G_MESSAGES_DEBUG=all shows how far a corpus input gets */
+    g_debug("%s", ok ? "set" : err->message);
+    if (!ok) {
+        g_assert_cmpstr(after, ==, before);
+        g_assert_cmpuint(warnings->len, ==, 0);
+        g_assert_cmpstr(err->message, !=, "");
+    }
+    return after;
+}

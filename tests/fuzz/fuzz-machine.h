@@ -26,3 +26,19 @@ char *fuzz_machine_config_text(void);
  * keyval_parse() and the keyval-mode visitor, to that same configuration.
  */
 void fuzz_machine_check_committed(void);
+
+/**
+ * fuzz_machine_check_outcome:
+ * @ok: what the set returned
+ * @err: (nullable): its error
+ * @before: fuzz_machine_config_text() taken before the set
+ * @warnings: the warnings the set produced
+ *
+ * Asserts the all-or-nothing contract: a failed set has a non-empty
+ * error, no warnings, and left the stored configuration byte for byte as
+ * it was; a successful one has no error.
+ *
+ * Returns: (transfer full): fuzz_machine_config_text() after the set
+ */
+char *fuzz_machine_check_outcome(bool ok, const GError *err, const char *before,
+                                 const GPtrArray *warnings);
