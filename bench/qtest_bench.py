@@ -17,6 +17,8 @@ request waiting for its reply (no pipelining):
                of sleeping, so the server's own wake-up cost shows
   b64write     MiB/s writing 1 MiB per request
   b64read      MiB/s reading 1 MiB per request
+  read 64x1    MiB/s of one hex 'read' of 64 MiB (a 128 MiB reply)
+  read 1x64    MiB/s of the same 64 MiB as 64 hex reads of 1 MiB
 
 Prints a table with ratios (qmpd / reference, bigger is better for qmpd);
 --write-results replaces the "qtest protocol" section of bench/RESULTS.md
@@ -151,6 +153,29 @@ def b64read_mib_s(peer, count):
     return rate
 
 
+def hex_read_mib_s(peer, size, count):
+    # Received straight into one buffer, as in b64read_mib_s; the first
+    # MiB (written by the warm-up) is compared afterwards.
+    want_len = len(b'OK 0x') + 2 * size + 1
+    buf = bytearray(want_len)
+    view = memoryview(buf)
+    line = b'read 0x100000 0x%x\n' % size
+    start = time.perf_counter()
+    for _ in range(count):
+        peer.sock.sendall(line)
+        got = 0
+        while got < want_len:
+            n = peer.sock.recv_into(view[got:])
+            if n == 0:
+                raise RuntimeError('connection closed')
+            got += n
+    rate = count * size / MIB / (time.perf_counter() - start)
+    if not buf.startswith(b'OK 0x') or buf[-1:] != b'\n' or \
+            bytes(buf[5:5 + 2 * MIB]) != BLOCK.hex().encode():
+        raise RuntimeError('read returned other bytes than written')
+    return rate
+
+
 def measure(binary, tmpdir, tag, args):
     peer = QTestPeer(binary, tmpdir, tag)
     try:
@@ -168,6 +193,8 @@ def measure(binary, tmpdir, tag, args):
                 polling=True),
             'b64write': b64write_mib_s(peer, args.blocks),
             'b64read': b64read_mib_s(peer, args.blocks),
+            'read 64x1': hex_read_mib_s(peer, 64 * MIB, 1),
+            'read 1x64': hex_read_mib_s(peer, MIB, 64),
         }
     finally:
         peer.close()
@@ -184,19 +211,20 @@ def version_of(binary):
 
 UNITS = {'outb+inb': 'pairs/s', 'writel+readl': 'pairs/s',
          'outb+inb polling': 'pairs/s', 'b64write': 'MiB/s',
-         'b64read': 'MiB/s'}
+         'b64read': 'MiB/s', 'read 64x1': 'MiB/s', 'read 1x64': 'MiB/s'}
 
 
 def table(mine, ref):
     rows = ['| metric | unit | qmpd | qemu | advantage | target |',
             '| --- | --- | ---: | ---: | ---: | ---: |']
     for key in ('outb+inb', 'writel+readl', 'outb+inb polling', 'b64write',
-                'b64read'):
+                'b64read', 'read 64x1', 'read 1x64'):
         theirs = ref.get(key) if ref else None
         ratio = '%.1fx' % (mine[key] / theirs) if theirs else '-'
-        rows.append('| %s | %s | %.1f | %s | %s | >= %gx |' % (
+        target = '>= %gx' % TARGETS[key] if key in TARGETS else '-'
+        rows.append('| %s | %s | %.1f | %s | %s | %s |' % (
             key, UNITS[key], mine[key],
-            '%.1f' % theirs if theirs else '-', ratio, TARGETS[key]))
+            '%.1f' % theirs if theirs else '-', ratio, target))
     return '\n'.join(rows)
 
 
