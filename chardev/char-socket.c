@@ -23,6 +23,7 @@
 #include "char-internal.h"
 #include "chardev/char.h"
 #include "util/error.h"
+#include "util/unix-socket-file.h"
 
 #define SOCKET_LISTEN_BACKLOG 8
 
@@ -31,13 +32,8 @@ typedef struct SocketState {
     guint listen_watch;
     /* "unix:/p,server=on" or "tcp:0.0.0.0:4444,server=on" once bound */
     char *listen_desc;
-    /*
-     * the server path to unlink when the chardev goes away, and the
-     * socket file it named once bound (another one there is left alone)
-     */
-    char *unlink_path;
-    dev_t unlink_dev;
-    ino_t unlink_ino;
+    /* the socket file a server bound, unlinked when it goes away */
+    UnixSocketFile bound_file;
     GSocket *conn;
     /* filename while connected */
     char *conn_desc;
@@ -114,47 +110,6 @@ static bool socket_fill_sun(const char *path, struct sockaddr_un *sun,
     return true;
 }
 
-static bool socket_same_inode(const struct stat *a, const struct stat *b)
-{
-    return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
-}
-
-/*
- * Whether the socket file at @sun is a leftover nobody listens on.  Only
- * a refused connection says so; a connection accepted or queued (a full
- * backlog) means a live server, and any other answer is no proof either
- * way, so the file stays and bind() reports it as in use.
- */
-static bool socket_path_is_stale(const struct sockaddr_un *sun)
-{
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    bool stale;
-
-    if (fd < 0) {
-        return false;
-    }
-    stale = connect(fd, (const struct sockaddr *)sun, sizeof(*sun)) < 0 &&
-            errno == ECONNREFUSED;
-    close(fd);
-    return stale;
-}
-
-/* Removes a stale socket file at @path, the way QEMU replaces one. */
-static void socket_unlink_stale(const char *path, const struct sockaddr_un *sun)
-{
-    struct stat before;
-    struct stat after;
-
-    if (lstat(path, &before) < 0 || !S_ISSOCK(before.st_mode) ||
-        !socket_path_is_stale(sun)) {
-        return;
-    }
-    /* A server that replaced the file while we probed is not stale. */
-    if (lstat(path, &after) == 0 && socket_same_inode(&before, &after)) {
-        unlink(path);
-    }
-}
-
 static struct addrinfo *socket_resolve(const ChardevOptions *opts, bool passive,
                                        GError **errp)
 {
@@ -190,7 +145,6 @@ static bool socket_listen(Chardev *chr, GError **errp)
 
     if (socket_is_unix(chr)) {
         struct sockaddr_un sun;
-        struct stat st;
 
         if (!socket_fill_sun(chr->opts->path, &sun, errp)) {
             return false;
@@ -205,7 +159,7 @@ static bool socket_listen(Chardev *chr, GError **errp)
          * A socket file left by a previous run would make bind fail; one
          * a live server listens on makes it fail on purpose.
          */
-        socket_unlink_stale(chr->opts->path, &sun);
+        unix_socket_file_unlink_stale(chr->opts->path);
         if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
             g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
                         "Failed to bind socket to %s: %s", chr->opts->path,
@@ -213,15 +167,7 @@ static bool socket_listen(Chardev *chr, GError **errp)
             close(fd);
             return false;
         }
-        /*
-         * fstat() on a socket describes the socket, not its file: the
-         * path is the only way to learn which file bind() made.
-         */
-        if (lstat(chr->opts->path, &st) == 0) {
-            s->unlink_path = g_strdup(chr->opts->path);
-            s->unlink_dev = st.st_dev;
-            s->unlink_ino = st.st_ino;
-        }
+        unix_socket_file_record(&s->bound_file, chr->opts->path);
         s->listen_desc = g_strdup_printf("unix:%s,server=on", chr->opts->path);
     } else {
         struct addrinfo *res = socket_resolve(chr->opts, true, errp);
@@ -564,19 +510,10 @@ static void socket_close(Chardev *chr)
     if (s->reconnect_timer) {
         g_source_remove(s->reconnect_timer);
     }
-    if (s->unlink_path) {
-        struct stat st;
-
-        /* Another server may have bound the path since; that file is its. */
-        if (lstat(s->unlink_path, &st) == 0 && st.st_dev == s->unlink_dev &&
-            st.st_ino == s->unlink_ino) {
-            unlink(s->unlink_path);
-        }
-    }
+    unix_socket_file_release(&s->bound_file);
     if (s->listen_fd >= 0) {
         close(s->listen_fd);
     }
-    g_free(s->unlink_path);
     g_free(s->listen_desc);
     g_free(s);
     chr->be = NULL;

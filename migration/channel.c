@@ -27,6 +27,7 @@
 #include "util/cutils.h"
 #include "util/error.h"
 #include "util/fdset.h"
+#include "util/unix-socket-file.h"
 
 void mig_channel_free(MigChannel *ch)
 {
@@ -307,7 +308,7 @@ struct MigListener {
     gpointer opaque;
     GSocketService *service;
     SocketAddressList *addresses;
-    char *unix_path; /* removed on free */
+    UnixSocketFile unix_file; /* removed on free if still ours */
     guint idle_id;
     MigChannel *ready;
 };
@@ -397,11 +398,8 @@ static bool listen_socket(MigListener *l, const SocketAddress *sa,
         sa->type == SOCKET_ADDRESS_TYPE_UNIX ? sa->u.q_unix.path : NULL;
 
     if (sa->type == SOCKET_ADDRESS_TYPE_UNIX) {
-        struct stat st;
-
-        if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode)) {
-            unlink(path);
-        }
+        /* as for chardev sockets: replace a stale file, never a live one */
+        unix_socket_file_unlink_stale(path);
         addr = g_unix_socket_address_new(path);
     } else {
         addr = tcp_listen_address(&sa->u.inet, errp);
@@ -416,7 +414,7 @@ static bool listen_socket(MigListener *l, const SocketAddress *sa,
         return false;
     }
     if (sa->type == SOCKET_ADDRESS_TYPE_UNIX) {
-        l->unix_path = g_strdup(path);
+        unix_socket_file_record(&l->unix_file, path);
     }
     QAPI_LIST_APPEND(tail, describe_address(effective));
     g_signal_connect(l->service, "incoming", G_CALLBACK(listener_incoming_cb),
@@ -474,10 +472,7 @@ void mig_listener_free(MigListener *l)
         g_socket_listener_close(G_SOCKET_LISTENER(l->service));
         g_clear_object(&l->service);
     }
-    if (l->unix_path != NULL) {
-        unlink(l->unix_path);
-        g_free(l->unix_path);
-    }
+    unix_socket_file_release(&l->unix_file);
     mig_channel_free(l->ready);
     qapi_free_SocketAddressList(l->addresses);
     g_free(l);

@@ -536,6 +536,34 @@ static void test_socket_in_use(void)
     qtest_remove_tmpdir(dir);
 }
 
+/*
+ * The migration listener follows the same rule: -incoming on the path of
+ * a live server fails instead of taking it.
+ */
+static void test_incoming_socket_in_use(void)
+{
+    g_autofree char *dir = qtest_make_tmpdir();
+    g_autofree char *sock = g_build_filename(dir, "m.sock", NULL);
+    g_autofree char *args = expand_dir(SERVER_ARGS, dir);
+    g_autofree char *incoming = g_strdup_printf(
+        "-nodefaults -display none -run-with exit-with-parent=on "
+        "-incoming unix:%s",
+        sock);
+    g_auto(RunResult) r = {0};
+    struct stat sock_st;
+    QTestState *s = qtest_init(args);
+
+    file_identity(sock, &sock_st);
+    run_daemon(incoming, dir, &r);
+    assert_same_file(sock, &sock_st);
+    assert_exit_code(&r, 1);
+    g_assert_nonnull(strstr(r.err, "Address already in use"));
+    assert_answers_qmp(sock);
+
+    qtest_quit(s);
+    qtest_remove_tmpdir(dir);
+}
+
 /* A socket file nobody listens on (a crashed run) is still replaced. */
 static void test_socket_stale(void)
 {
@@ -717,6 +745,8 @@ int main(int argc, char **argv)
     g_test_add_func("/cmdline/pidfile/symlink", test_pidfile_symlink);
     g_test_add_func("/cmdline/pidfile/replaced", test_pidfile_replaced);
     g_test_add_func("/cmdline/socket/in-use", test_socket_in_use);
+    g_test_add_func("/cmdline/socket/incoming-in-use",
+                    test_incoming_socket_in_use);
     g_test_add_func("/cmdline/socket/stale", test_socket_stale);
     g_test_add_func("/cmdline/socket/replaced", test_socket_replaced);
     g_test_add_func("/cmdline/name", test_name);
