@@ -198,6 +198,38 @@ bool migration_config_reconcile(const MachineProperties *local,
     return true;
 }
 
+static bool runs_in_qemu(AccelType t)
+{
+    return t == ACCEL_TYPE_TCG || t == ACCEL_TYPE_KVM;
+}
+
+bool migration_config_check_accel(const MachineProperties *local,
+                                  const MachineProperties *stream,
+                                  GError **errp)
+{
+    g_autoptr(MachineProperties) full = machine_config_fill_defaults(stream);
+    AccelType theirs = full->accel->type;
+    AccelType ours;
+
+    if (local->accel == NULL || !local->accel->has_type) {
+        return true;
+    }
+    ours = local->accel->type;
+    if (runs_in_qemu(ours) == runs_in_qemu(theirs)) {
+        return true;
+    }
+    g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                "migration: accel.type: the source's machine is %s "
+                "(accel.type '%s') but this destination is set to %s "
+                "(accel.type '%s'); the built-in machine and a guest run by "
+                "QEMU cannot migrate to each other",
+                runs_in_qemu(theirs) ? "run by QEMU" : "the built-in one",
+                AccelType_str(theirs),
+                runs_in_qemu(ours) ? "run it in QEMU" : "the built-in machine",
+                AccelType_str(ours));
+    return false;
+}
+
 /* ---- the section ---- */
 
 static MigrationConfigApplyFunc apply_fn;
@@ -243,6 +275,7 @@ static bool config_load(MigStream *s, void *opaque, int version_id)
     }
     stream_cfg = machine_config_from_json(root, false, &err);
     if (stream_cfg == NULL ||
+        !migration_config_check_accel(machine_config_get(), stream_cfg, &err) ||
         !migration_config_reconcile(machine_config_get(), stream_cfg, &final,
                                     &err) ||
         (apply_fn != NULL && !apply_fn(final, &err))) {

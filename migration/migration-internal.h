@@ -5,6 +5,8 @@
  * Pieces shared between the files of migration/ and its QMP handlers.
  */
 
+#include <gio/gio.h>
+
 #include "migration/migration.h"
 #include "prelude.h"
 
@@ -46,3 +48,75 @@ void global_state_reset(void);
  * migrate-incoming; an address also starts listening.
  */
 bool migration_incoming_setup(const MigrationAddress *addr, GError **errp);
+
+/* ---- guests run by QEMU (qemu-handoff.c) ---- */
+
+typedef struct MigChannel MigChannel;
+
+/**
+ * mig_qemu_outgoing_start:
+ * The "migrate" of a QEMU-run guest: connect, write the prelude, wait for
+ * the verdict (duplex channels), hand the channel to QEMU.
+ */
+bool mig_qemu_outgoing_start(const MigrationAddress *addr,
+                             const MigrationSystemOps *ops, GError **errp);
+
+/** mig_qemu_outgoing_active: Returns: qmpd's part of a hand-off runs. */
+bool mig_qemu_outgoing_active(void);
+
+/**
+ * mig_qemu_outgoing_query:
+ * Returns: (transfer full) (nullable): query-migrate's answer while qmpd
+ * owns the outgoing state, NULL otherwise.
+ */
+MigrationInfo *mig_qemu_outgoing_query(void);
+
+/** mig_qemu_outgoing_cancel: Returns: a hand-off in setup was cancelled. */
+bool mig_qemu_outgoing_cancel(void);
+
+/**
+ * mig_qemu_incoming_start:
+ * @ch: (transfer full): the accepted channel, its first four bytes (the
+ *     magic) consumed
+ *
+ * Reads the rest of the prelude and hands the channel to a QEMU started
+ * for it; the end is reported with migration_incoming_ended().
+ */
+void mig_qemu_incoming_start(MigChannel *ch, const MigrationSystemOps *ops);
+
+/** mig_qemu_incoming_cancel: Returns: an incoming hand-off was cancelled. */
+bool mig_qemu_incoming_cancel(void);
+
+/** mig_qemu_incoming_handed: Returns: QEMU receives the stream now. */
+bool mig_qemu_incoming_handed(void);
+
+/** mig_qemu_shutdown: drops every hand-off state (process exit). */
+void mig_qemu_shutdown(void);
+
+/**
+ * migration_incoming_ended:
+ * @error: (nullable): NULL for success
+ *
+ * The incoming migration ended (used by qemu-handoff.c); sets the status
+ * to completed, failed or (@cancelled) cancelled.
+ */
+void migration_incoming_ended(bool cancelled, const char *error);
+
+/* ---- the destination's reason on the return path (rp-refusal.c) ---- */
+
+/** mig_rp_refusal_encode: Returns: (transfer full): the message. */
+GBytes *mig_rp_refusal_encode(const char *text);
+
+/**
+ * mig_rp_refusal_text:
+ * Returns: (transfer full) (nullable): the text of the first refusal among
+ * the whole return-path messages in @data.
+ */
+char *mig_rp_refusal_text(const guint8 *data, gsize len);
+
+/**
+ * mig_rp_refusal_poll:
+ * Reads what the return path holds, without waiting.
+ * Returns: (transfer full) (nullable): the refusal's text, if there is one.
+ */
+char *mig_rp_refusal_poll(GInputStream *in);

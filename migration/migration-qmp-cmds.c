@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 
+#include "accel/qemu-backend.h"
 #include "chardev/char.h"
 #include "hw/core/machine-board.h"
 #include "migration-internal.h"
@@ -45,6 +46,9 @@ static const MigrationSystemOps system_ops = {
     .incoming_abort = machine_incoming_abort,
     .incoming_finish = machine_incoming_finish,
     .ram_blocks = board_ram_blocks,
+    .guest_in_qemu = qemu_backend_is_running,
+    .incoming_prepare_qemu = machine_incoming_prepare_qemu,
+    .qemu_migrate = qemu_backend_migrate,
 };
 
 /* Every entry point binds first, so no start-up call order is needed. */

@@ -17,6 +17,7 @@
 #include "migration/config-section.h"
 #include "migration/mig-stream.h"
 #include "migration/migration.h"
+#include "migration/qemu-handoff.h"
 #include "migration/ram.h"
 #include "migration/savevm.h"
 #include "qapi-events.h"
@@ -81,6 +82,7 @@ typedef struct IncomingState {
     LoadVM *lv;
     GCancellable *cancel;
     ReadOp *read_op; /* the read in flight */
+    guint8 magic[4]; /* chooses qmpd's stream or a QEMU hand-off */
     bool prepared;
     char *error;
 } IncomingState;
@@ -115,7 +117,8 @@ static bool status_is_running(MigrationStatus s)
 
 bool migration_is_active(void)
 {
-    return status_is_running(out.status) || status_is_running(in.status);
+    return status_is_running(out.status) || status_is_running(in.status) ||
+           mig_qemu_outgoing_active();
 }
 
 /* ---- outgoing ---- */
@@ -238,9 +241,50 @@ static bool reply_is(uint16_t type, uint32_t value)
     return memcmp(out.rp_reply, want, sizeof(want)) == 0;
 }
 
+static void outgoing_refusal_cb(GObject *source, GAsyncResult *res, gpointer p)
+{
+    g_autofree guint8 *msg = p;
+    uint16_t head[2];
+
+    memcpy(head, msg, sizeof(head));
+    if (g_input_stream_read_all_finish(G_INPUT_STREAM(source), res, NULL,
+                                       NULL) &&
+        out.status != MIGRATION_STATUS_CANCELLING) {
+        g_autofree char *why =
+            mig_rp_refusal_text(msg, 4 + GUINT16_FROM_BE(head[1]));
+
+        outgoing_fail("the destination refused the migration: %s",
+                      why != NULL ? why : "");
+        return;
+    }
+    outgoing_fail("the destination failed to load the migration stream");
+}
+
+/*
+ * Returns: whether out.rp_reply starts the destination's reason, which is
+ * then read whole before the migration fails with it.
+ */
+static bool outgoing_reply_is_refusal(void)
+{
+    uint16_t len;
+    guint8 *msg;
+
+    if (reply_type() != MIG_RP_MSG_QMPD_REFUSAL) {
+        return false;
+    }
+    memcpy(&len, out.rp_reply + 2, sizeof(len));
+    len = MIN(MAX(GUINT16_FROM_BE(len), 4), MIG_RP_REFUSAL_MAX_TEXT);
+    msg = g_malloc0(4 + len);
+    memcpy(msg, out.rp_reply, sizeof(out.rp_reply));
+    g_input_stream_read_all_async(out.ch->in, msg + sizeof(out.rp_reply),
+                                  len - 4, G_PRIORITY_DEFAULT, out.cancel,
+                                  outgoing_refusal_cb, msg);
+    return true;
+}
+
 static void outgoing_shut_cb(GObject *source, GAsyncResult *res, gpointer p)
 {
-    if (!outgoing_reply_finish(source, res)) {
+    if (!outgoing_reply_finish(source, res) || outgoing_reply_is_refusal()) {
         return;
     }
     if (!reply_is(MIG_RP_MSG_SHUT, 0)) {
@@ -300,6 +344,13 @@ static void outgoing_written_cb(GObject *source, GAsyncResult *res, gpointer p)
     out.transferred += written;
     g_clear_pointer(&out.pending, g_bytes_unref);
     if (!ok) {
+        g_autofree char *why =
+            out.has_rp ? mig_rp_refusal_poll(out.ch->in) : NULL;
+
+        if (why != NULL) {
+            outgoing_fail("the destination refused the migration: %s", why);
+            return;
+        }
         outgoing_fail("Unable to write to the migration stream: %s",
                       err->message);
         return;
@@ -461,7 +512,7 @@ static void outgoing_peer_caught_up(void)
 
 static void outgoing_pong_cb(GObject *source, GAsyncResult *res, gpointer p)
 {
-    if (!outgoing_reply_finish(source, res)) {
+    if (!outgoing_reply_finish(source, res) || outgoing_reply_is_refusal()) {
         return;
     }
     if (reply_is(MIG_RP_MSG_PONG, out.ping_id)) {
@@ -560,6 +611,9 @@ bool migration_outgoing_start(const MigrationAddress *addr, GError **errp)
                     "There's a migration process in progress");
         return false;
     }
+    if (sys->guest_in_qemu != NULL && sys->guest_in_qemu()) {
+        return mig_qemu_outgoing_start(addr, sys, errp);
+    }
     g_clear_pointer(&out.error, g_free);
     out.transferred = 0;
     out.start_ms = now_ms();
@@ -600,7 +654,7 @@ static void incoming_release(void)
 
 typedef struct ReplyData {
     MigChannel *ch;
-    guint8 msg[8];
+    GBytes *msg;
 } ReplyData;
 
 static void reply_sent_cb(GObject *source, GAsyncResult *res, gpointer p)
@@ -609,6 +663,7 @@ static void reply_sent_cb(GObject *source, GAsyncResult *res, gpointer p)
 
     g_output_stream_write_all_finish(G_OUTPUT_STREAM(source), res, NULL, NULL);
     mig_channel_free(rd->ch);
+    g_bytes_unref(rd->msg);
     g_free(rd);
 }
 
@@ -628,10 +683,24 @@ static void incoming_close_channel(bool ok)
     }
     rd = g_new0(ReplyData, 1);
     rd->ch = ch;
-    rp_message_encode(rd->msg, MIG_RP_MSG_SHUT, ok ? 0 : 1);
-    g_output_stream_write_all_async(ch->out, rd->msg, sizeof(rd->msg),
-                                    G_PRIORITY_DEFAULT, NULL, reply_sent_cb,
-                                    rd);
+    {
+        g_autoptr(GByteArray) msg = g_byte_array_new();
+        guint8 shut[8];
+
+        /* The reason first, for a source that can only see its write fail. */
+        if (!ok && in.error != NULL) {
+            g_autoptr(GBytes) why = mig_rp_refusal_encode(in.error);
+
+            g_byte_array_append(msg, g_bytes_get_data(why, NULL),
+                                (guint)g_bytes_get_size(why));
+        }
+        rp_message_encode(shut, MIG_RP_MSG_SHUT, ok ? 0 : 1);
+        g_byte_array_append(msg, shut, sizeof(shut));
+        rd->msg = g_byte_array_free_to_bytes(g_steal_pointer(&msg));
+    }
+    g_output_stream_write_all_async(
+        ch->out, g_bytes_get_data(rd->msg, NULL), g_bytes_get_size(rd->msg),
+        G_PRIORITY_DEFAULT, NULL, reply_sent_cb, rd);
 }
 
 static void incoming_fail(bool cancelled, const char *message)
@@ -736,24 +805,77 @@ static void incoming_answer_ping(uint32_t value, gpointer opaque)
     }
 }
 
-static void incoming_connected_cb(MigChannel *ch, const GError *err,
-                                  gpointer opaque)
+/* qmpd's own stream: the magic read so far is its first bytes. */
+static void incoming_load_stream(void)
 {
     const char *type = machine_config_get()->type;
     const MachineType *mt = type != NULL ? machine_type_find(type) : NULL;
 
+    in.stream = mig_stream_new();
+    memcpy(mig_stream_feed_reserve(in.stream, sizeof(in.magic)), in.magic,
+           sizeof(in.magic));
+    mig_stream_feed_commit(in.stream, sizeof(in.magic));
+    in.lv = loadvm_new(mt != NULL ? mt->name : NULL);
+    loadvm_set_ping_handler(in.lv, incoming_answer_ping, NULL);
+    global_state_reset();
+    ram_migration_load_reset();
+    incoming_read_more();
+}
+
+/*
+ * Exactly four bytes, so that a QEMU hand-off's channel reaches QEMU
+ * with nothing of its stream consumed.
+ */
+static void incoming_magic_cb(GObject *source, GAsyncResult *res, gpointer p)
+{
+    g_autoptr(GError) err = NULL;
+    gsize got = 0;
+    uint32_t magic;
+
+    if (!g_input_stream_read_all_finish(G_INPUT_STREAM(source), res, &got,
+                                        &err)) {
+        if (!g_error_matches(err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+            incoming_fail(false, err->message);
+        }
+        return;
+    }
+    memcpy(&magic, in.magic, sizeof(magic));
+    magic = GUINT32_FROM_BE(magic);
+    if (got == sizeof(in.magic) && magic == MIG_QEMU_MAGIC) {
+        MigChannel *ch = g_steal_pointer(&in.ch);
+
+        incoming_release();
+        mig_qemu_incoming_start(ch, sys);
+        return;
+    }
+    if (got < sizeof(in.magic)) {
+        incoming_fail(false, "the stream ended before its header");
+        return;
+    }
+    incoming_load_stream();
+}
+
+static void incoming_connected_cb(MigChannel *ch, const GError *err,
+                                  gpointer opaque)
+{
     if (ch == NULL) {
         incoming_fail(false, err->message);
         return;
     }
     in.ch = ch;
-    in.stream = mig_stream_new();
-    in.lv = loadvm_new(mt != NULL ? mt->name : NULL);
-    loadvm_set_ping_handler(in.lv, incoming_answer_ping, NULL);
-    global_state_reset();
-    ram_migration_load_reset();
     set_status(&in.status, MIGRATION_STATUS_ACTIVE);
-    incoming_read_more();
+    g_input_stream_read_all_async(in.ch->in, in.magic, sizeof(in.magic),
+                                  G_PRIORITY_DEFAULT, in.cancel,
+                                  incoming_magic_cb, NULL);
+}
+
+void migration_incoming_ended(bool cancelled, const char *error)
+{
+    g_free(in.error);
+    in.error = g_strdup(error);
+    set_status(&in.status, error == NULL ? MIGRATION_STATUS_COMPLETED
+                           : cancelled   ? MIGRATION_STATUS_CANCELLED
+                                         : MIGRATION_STATUS_FAILED);
 }
 
 void migration_incoming_allow(void)
@@ -823,6 +945,9 @@ void migration_set_system_ops(const MigrationSystemOps *ops)
 
 void migration_cancel(void)
 {
+    if (mig_qemu_outgoing_cancel() || mig_qemu_incoming_cancel()) {
+        return;
+    }
     if (status_is_running(out.status)) {
         if (out.status != MIGRATION_STATUS_CANCELLING) {
             set_status(&out.status, MIGRATION_STATUS_CANCELLING);
@@ -862,8 +987,12 @@ static MigrationStats *outgoing_stats(void)
 
 MigrationInfo *migration_query(void)
 {
-    MigrationInfo *info = g_new0(MigrationInfo, 1);
+    MigrationInfo *info = mig_qemu_outgoing_query();
 
+    if (info != NULL) {
+        return info;
+    }
+    info = g_new0(MigrationInfo, 1);
     if (out.status != MIGRATION_STATUS_NONE) {
         gint64 end = out.end_ms != 0 ? out.end_ms : now_ms();
 
@@ -918,5 +1047,6 @@ void migration_shutdown(void)
     in.status = out.status = MIGRATION_STATUS_NONE;
     in.allowed = false;
     in.prepared = false;
+    mig_qemu_shutdown();
     migration_fds_close_all();
 }

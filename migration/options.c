@@ -244,3 +244,53 @@ bool migration_capability_enabled(MigrationCapability cap)
     g_return_val_if_fail(cap < MIGRATION_CAPABILITY__MAX, false);
     return caps[cap];
 }
+
+JsonNode *migration_parameters_changed(void)
+{
+    g_autoptr(MigrationParameters) defaults = defaults_new();
+    g_autoptr(JsonNode) base = params_to_json(defaults);
+    g_autoptr(JsonNode) now = params_to_json(migration_parameters_get());
+    JsonObject *cur = json_node_get_object(now);
+    JsonObject *def = json_node_get_object(base);
+    g_autoptr(GList) members = json_object_get_members(cur);
+    JsonObject *changed = json_object_new();
+    JsonNode *out;
+
+    for (GList *l = members; l != NULL; l = l->next) {
+        JsonNode *v = json_object_get_member(cur, l->data);
+
+        if (!json_object_has_member(def, l->data) ||
+            !json_node_equal(v, json_object_get_member(def, l->data))) {
+            json_object_set_member(changed, l->data, json_node_copy(v));
+        }
+    }
+    if (json_object_get_size(changed) == 0) {
+        json_object_unref(changed);
+        return NULL;
+    }
+    out = json_node_init_object(json_node_alloc(), changed);
+    json_object_unref(changed);
+    return out;
+}
+
+JsonNode *migration_capabilities_enabled(void)
+{
+    JsonArray *list = json_array_new();
+    JsonNode *out;
+
+    for (int i = 0; i < MIGRATION_CAPABILITY__MAX; i++) {
+        JsonObject *c;
+
+        if (!caps[i]) {
+            continue;
+        }
+        c = json_object_new();
+        json_object_set_string_member(c, "capability",
+                                      MigrationCapability_str(i));
+        json_object_set_boolean_member(c, "state", true);
+        json_array_add_object_element(list, c);
+    }
+    out = json_node_init_array(json_node_alloc(), list);
+    json_array_unref(list);
+    return out;
+}

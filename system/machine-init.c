@@ -16,6 +16,7 @@
 #include "hw/core/machine.h"
 #include "hw/nvram/fw_cfg.h"
 #include "hw/rtc/rtc-device.h"
+#include "migration/qemu-handoff.h"
 #include "qom/object-tree.h"
 #include "system/accel.h"
 #include "system/machine-init.h"
@@ -152,22 +153,29 @@ void machine_teardown(void)
  * configuration and the -serial chardevs.  A failure unfreezes the
  * configuration, so the phase goes on as before.
  */
-static bool machine_start_in_qemu(GError **errp)
+static void incoming_qemu_ended(const char *error);
+
+static bool machine_start_in_qemu(bool incoming, GError **errp)
 {
     g_autoptr(MachineProperties) before = machine_config_snapshot();
     g_autoptr(GPtrArray) serials = g_ptr_array_new_with_free_func(g_free);
+    QemuBackendOptions opts = backend_options;
 
     for (guint i = 0; serial_ports != NULL && i < serial_ports->len; i++) {
         g_ptr_array_add(serials, g_strdup(g_ptr_array_index(serial_ports, i)));
     }
+    opts.incoming = incoming;
+    opts.incoming_ended = incoming ? incoming_qemu_ended : NULL;
     machine_config_freeze();
-    if (!qemu_backend_start(machine_config_get(), serials, &backend_options,
-                            errp)) {
+    if (!qemu_backend_start(machine_config_get(), serials, &opts, errp)) {
         machine_config_restore(g_steal_pointer(&before));
         return false;
     }
     while (phase_get() < PHASE_MACHINE_READY) {
         phase_advance(phase_get() + 1);
+    }
+    if (incoming) {
+        return true; /* in "inmigrate" until the stream is in */
     }
     /* QEMU's own run state is what query-status reports from now on. */
     runstate_set(backend_options.start_paused ? RUN_STATE_PAUSED
@@ -217,12 +225,14 @@ bool machine_init_complete(GError **errp)
     }
     if (accel_get_current()->runs_in_qemu) {
         if (runstate_get() == RUN_STATE_INMIGRATE) {
+            /* Its QEMU starts from the configuration the stream brings. */
             g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
-                        "accel: a guest run by QEMU cannot wait for an "
-                        "incoming migration yet");
+                        "accel: a guest run by QEMU waits for an incoming "
+                        "migration in the configuration phase: its QEMU "
+                        "starts when the source's configuration arrives");
             return false;
         }
-        return machine_start_in_qemu(errp);
+        return machine_start_in_qemu(false, errp);
     }
     if (!machine_initialize(errp)) {
         return false;
@@ -234,20 +244,34 @@ bool machine_init_complete(GError **errp)
     return true;
 }
 
-/* Migrating a QEMU-run guest is not built yet; refuse it clearly. */
-static bool accel_is_builtin(GError **errp)
+/*
+ * The built-in machine's stream builds the built-in machine, a QEMU
+ * prelude a QEMU guest: the two kinds never mix.
+ */
+static bool accel_kind_is(bool in_qemu, GError **errp)
 {
-    if (accel_get_current()->runs_in_qemu) {
+    if (accel_get_current()->runs_in_qemu != in_qemu) {
         g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
-                    "accel: migrating a guest run by QEMU is not supported "
-                    "yet");
+                    in_qemu ? "accel: the source runs its guest in QEMU, but "
+                              "this configuration selects the built-in "
+                              "(qtest) machine"
+                            : "accel: the source is the built-in (qtest) "
+                              "machine, but this configuration selects a "
+                              "guest run by QEMU");
         return false;
     }
     return true;
 }
 
-bool machine_incoming_prepare(const MachineProperties *stream_cfg,
-                              GError **errp)
+/*
+ * Stores the configuration a stream carries and starts the machine for
+ * it: built in (@in_qemu false) or in QEMU waiting for the stream.  On
+ * failure the configuration is what it was before; on success that prior
+ * configuration is kept until the migration ends, to go back to if it
+ * fails.
+ */
+static bool incoming_prepare(const MachineProperties *stream_cfg, bool in_qemu,
+                             GError **errp)
 {
     g_autoptr(MachineProperties) prior = NULL;
 
@@ -260,15 +284,12 @@ bool machine_incoming_prepare(const MachineProperties *stream_cfg,
     if (!machine_config_set(stream_cfg, NULL, errp)) {
         return false;
     }
-    if (!machine_init_select_accel(errp) || !accel_is_builtin(errp)) {
+    if (!machine_init_select_accel(errp) || !accel_kind_is(in_qemu, errp) ||
+        !(in_qemu ? machine_start_in_qemu(true, errp)
+                  : machine_initialize(errp))) {
         machine_config_restore(g_steal_pointer(&prior));
         machine_object_sync(NULL);
         machine_init_select_accel(NULL);
-        return false;
-    }
-    if (!machine_initialize(errp)) {
-        machine_config_restore(g_steal_pointer(&prior));
-        machine_object_sync(NULL);
         return false;
     }
     qapi_free_MachineProperties(incoming_prior);
@@ -276,11 +297,39 @@ bool machine_incoming_prepare(const MachineProperties *stream_cfg,
     return true;
 }
 
+bool machine_incoming_prepare(const MachineProperties *stream_cfg,
+                              GError **errp)
+{
+    return incoming_prepare(stream_cfg, false, errp);
+}
+
+bool machine_incoming_prepare_qemu(const MachineProperties *stream_cfg,
+                                   GError **errp)
+{
+    return incoming_prepare(stream_cfg, true, errp);
+}
+
+/* The QEMU backend's word on an incoming migration it was handed. */
+static void incoming_qemu_ended(const char *error)
+{
+    if (error == NULL) {
+        g_clear_pointer(&incoming_prior, qapi_free_MachineProperties);
+        runstate_set(backend_options.start_paused ? RUN_STATE_PAUSED
+                                                  : RUN_STATE_RUNNING);
+    }
+    /* On failure this comes back through machine_incoming_abort(). */
+    migration_qemu_incoming_ended(error);
+}
+
 void machine_incoming_abort(void)
 {
     g_return_if_fail(incoming_prior != NULL);
 
-    machine_teardown();
+    if (accel_get_current()->runs_in_qemu) {
+        qemu_backend_stop();
+    } else {
+        machine_teardown();
+    }
     machine_config_restore(g_steal_pointer(&incoming_prior));
     machine_object_sync(NULL);
     phase_rewind_to_configuration();

@@ -15,6 +15,8 @@
 
 #include "accel/qemu-backend.h"
 #include "accel/qemu-cmdline.h"
+#include "migration/migration.h"
+#include "migration/qemu-handoff.h"
 #include "monitor/monitor.h"
 #include "qapi-events.h"
 #include "qemu-introspect.h"
@@ -31,6 +33,8 @@
 /* The oldest QEMU whose interfaces qmpd renders for. */
 #define QEMU_MIN_MAJOR 7
 #define QEMU_MIN_MINOR 2
+/* The getfd name under which QEMU gets a migration channel. */
+#define MIGRATION_FDNAME "qmpd-migration"
 
 /*
  * Commands qmpd keeps answering after the hand-off: the configuration it
@@ -62,6 +66,17 @@ typedef struct QemuBackend {
     bool saw_shutdown;
     int exit_status;
     void (*exited)(void);
+    /* Started for an incoming migration that has not ended yet. */
+    bool incoming;
+    /*
+     * qmpd turned QEMU's "events" capability on to see the incoming
+     * migration end; the events are not the clients' unless they asked.
+     */
+    bool hide_migration_events;
+    char *setup_error; /* QEMU refused the settings passed on at start */
+    guint incoming_idle;
+    char *incoming_error;
+    void (*incoming_ended)(const char *error);
 } QemuBackend;
 
 static QemuBackend backend;
@@ -73,6 +88,25 @@ static bool is_local(const char *command)
 
 /* ---- forwarding ---- */
 
+/*
+ * "migrate" is always qmpd's: it writes the configuration before QEMU's
+ * stream.  query-migrate and migrate_cancel are qmpd's while qmpd's part
+ * of a migration runs (or failed before QEMU heard of it).
+ */
+static bool migration_command_goes_to_qemu(const char *command)
+{
+    if (g_str_equal(command, "migrate")) {
+        return false;
+    }
+    if (g_str_equal(command, "query-migrate")) {
+        return migration_qemu_owns_query();
+    }
+    if (g_str_equal(command, "migrate_cancel")) {
+        return !migration_qemu_cancel_is_local();
+    }
+    return true;
+}
+
 static JsonNode *error_reply(const char *desc)
 {
     JsonObject *err = json_object_new();
@@ -82,6 +116,24 @@ static JsonNode *error_reply(const char *desc)
     json_object_set_string_member(err, "desc", desc);
     json_object_set_object_member(obj, "error", err);
     return json_node_init_object(json_node_alloc(), obj);
+}
+
+/* Returns: (transfer full) (nullable): why @reply is not a success. */
+static char *reply_error_text(JsonNode *reply)
+{
+    JsonObject *obj = reply != NULL ? json_node_get_object(reply) : NULL;
+    JsonObject *err;
+
+    if (obj == NULL) {
+        return g_strdup("QEMU exited before it answered");
+    }
+    if (!json_object_has_member(obj, "error")) {
+        return NULL;
+    }
+    err = json_object_get_object_member(obj, "error");
+    return g_strdup(err != NULL ? json_object_get_string_member_with_default(
+                                      err, "desc", "(no description)")
+                                : "(no description)");
 }
 
 static void forward_reply_cb(JsonNode *reply, void *opaque)
@@ -128,14 +180,54 @@ static void schema_reply_cb(JsonNode *reply, void *opaque)
     merged_reply(opaque, reply, qemu_introspect_schema);
 }
 
+/*
+ * qmpd reports its own part of a migration (a hand-off that fails before
+ * QEMU has the channel) with MIGRATION events only when the client asked
+ * for them, which after the hand-off it does of QEMU: keep qmpd's copy of
+ * the "events" capability in step.
+ */
+static void mirror_events_capability(JsonObject *request)
+{
+    JsonObject *args = json_object_has_member(request, "arguments")
+                           ? json_object_get_object_member(request, "arguments")
+                           : NULL;
+    JsonArray *caps =
+        args != NULL && json_object_has_member(args, "capabilities")
+            ? json_object_get_array_member(args, "capabilities")
+            : NULL;
+
+    for (guint i = 0; caps != NULL && i < json_array_get_length(caps); i++) {
+        JsonObject *c = json_array_get_object_element(caps, i);
+        MigrationCapabilityStatus st = {.capability =
+                                            MIGRATION_CAPABILITY_EVENTS};
+        MigrationCapabilityStatusList one = {.value = &st};
+
+        if (c == NULL ||
+            !g_str_equal(
+                json_object_get_string_member_with_default(c, "capability", ""),
+                "events")) {
+            continue;
+        }
+        st.state =
+            json_object_get_boolean_member_with_default(c, "state", false);
+        migration_set_capabilities(&one, NULL);
+    }
+}
+
 static bool router_take(const char *command, JsonNode *request,
                         MonitorPending *pending, void *opaque)
 {
     JsonObject *obj = json_node_get_object(request);
     QemuQmpReplyFn reply_cb = forward_reply_cb;
 
-    if (!backend.running || is_local(command)) {
+    if (!backend.running || is_local(command) ||
+        !migration_command_goes_to_qemu(command)) {
         return false;
+    }
+    if (g_str_equal(command, "migrate-set-capabilities")) {
+        /* The client manages QEMU's events from now on. */
+        backend.hide_migration_events = false;
+        mirror_events_capability(obj);
     }
     /*
      * Introspection is asked of QEMU when a client wants it, not kept:
@@ -165,12 +257,61 @@ static const MonitorRequestRouter router = {
 
 /* ---- events and exit ---- */
 
+static gboolean incoming_end_cb(gpointer opaque)
+{
+    g_autofree char *error = g_steal_pointer(&backend.incoming_error);
+
+    backend.incoming_idle = 0;
+    if (backend.incoming_ended != NULL) {
+        backend.incoming_ended(error);
+    }
+    return G_SOURCE_REMOVE;
+}
+
+/*
+ * Reported from an idle callback: on failure the receiver stops the
+ * backend, which must not happen inside the backend's own callbacks.
+ */
+static void incoming_end(const char *error)
+{
+    if (!backend.incoming) {
+        return;
+    }
+    backend.incoming = false;
+    backend.incoming_error = g_strdup(error);
+    backend.incoming_idle = g_idle_add(incoming_end_cb, NULL);
+}
+
+static void on_migration_event(JsonObject *obj)
+{
+    JsonObject *data = json_object_get_object_member(obj, "data");
+    const char *status =
+        data != NULL
+            ? json_object_get_string_member_with_default(data, "status", "")
+            : "";
+
+    if (g_str_equal(status, "completed")) {
+        incoming_end(NULL);
+    } else if (g_str_equal(status, "failed")) {
+        incoming_end("QEMU failed to load the migration stream");
+    }
+}
+
 static void on_event(JsonNode *event, void *opaque)
 {
     JsonObject *obj = json_node_get_object(event);
+    const char *name = json_object_get_string_member(obj, "event");
 
-    if (g_str_equal(json_object_get_string_member(obj, "event"), "SHUTDOWN")) {
+    if (g_str_equal(name, "SHUTDOWN")) {
         backend.saw_shutdown = true;
+    }
+    if (g_str_equal(name, "MIGRATION")) {
+        on_migration_event(obj);
+    }
+    if (backend.hide_migration_events &&
+        (g_str_equal(name, "MIGRATION") ||
+         g_str_equal(name, "MIGRATION_PASS"))) {
+        return;
     }
     monitor_broadcast_event(event);
 }
@@ -193,6 +334,19 @@ static void on_process_exit(void *opaque)
 
     backend.running = false;
     monitor_set_request_router(NULL, NULL);
+    if (backend.incoming && !backend.saw_shutdown) {
+        /*
+         * QEMU 7.2 exits when an incoming migration fails; that ends the
+         * migration, not qmpd (a client's "quit" still ends both).
+         */
+        const char *line = qemu_process_first_error(backend.proc);
+        g_autofree char *error =
+            g_strdup_printf("QEMU %s during the incoming migration%s%s", how,
+                            line != NULL ? ": " : "", line != NULL ? line : "");
+
+        incoming_end(error);
+        return;
+    }
     if (!ok || !backend.saw_shutdown) {
         fprintf(stderr, "qmpd: QEMU %s\n", how);
         if (!backend.saw_shutdown) {
@@ -210,6 +364,10 @@ static void on_process_exit(void *opaque)
 
 static void backend_release(void)
 {
+    backend.incoming = false;
+    g_clear_handle_id(&backend.incoming_idle, g_source_remove);
+    g_clear_pointer(&backend.incoming_error, g_free);
+    g_clear_pointer(&backend.setup_error, g_free);
     g_clear_pointer(&backend.qmp, qemu_qmp_client_free);
     g_clear_pointer(&backend.relays, g_ptr_array_unref);
     g_clear_pointer(&backend.proc, qemu_process_free);
@@ -276,7 +434,7 @@ static bool version_ok(JsonNode *version, GError **errp)
 }
 
 /* Negotiates and asks what qmpd needs to know; nothing runs yet. */
-static bool backend_negotiate(bool start_paused, GError **errp)
+static bool backend_negotiate(bool start_paused, bool incoming, GError **errp)
 {
     gint64 deadline = g_get_monotonic_time() + QEMU_START_TIMEOUT_US;
     g_autoptr(JsonNode) version = NULL;
@@ -289,7 +447,8 @@ static bool backend_negotiate(bool start_paused, GError **errp)
     if (version == NULL || !version_ok(version, errp)) {
         return false;
     }
-    if (!start_paused) {
+    /* An incoming guest starts when its stream says (QEMU's autostart). */
+    if (!start_paused && !incoming) {
         g_autoptr(JsonNode) ret =
             qemu_qmp_client_call_sync(backend.qmp, "cont", deadline, errp);
 
@@ -376,7 +535,20 @@ static bool backend_launch(const MachineProperties *config, GPtrArray *serials,
 
     g_ptr_array_add(argv, binary);
     for (guint i = 0; i < cmdline->argv->len; i++) {
-        g_ptr_array_add(argv, g_ptr_array_index(cmdline->argv, i));
+        const char *a = g_ptr_array_index(cmdline->argv, i);
+
+        /*
+         * Without -S QEMU starts an incoming guest when the stream says the
+         * source ran, as QEMU alone does; with it, it could not tell.
+         */
+        if (opts->incoming && !opts->start_paused && g_str_equal(a, "-S")) {
+            continue;
+        }
+        g_ptr_array_add(argv, (gpointer)a);
+    }
+    if (opts->incoming) {
+        g_ptr_array_add(argv, (gpointer) "-incoming");
+        g_ptr_array_add(argv, (gpointer) "defer");
     }
     g_ptr_array_add(argv, NULL);
     if (g_getenv("QMPD_LOG_QEMU_CMDLINE") != NULL) {
@@ -390,6 +562,135 @@ static bool backend_launch(const MachineProperties *config, GPtrArray *serials,
     /* The launcher owns (and has closed) every source descriptor. */
     g_array_set_size(fds, 0);
     return backend.proc != NULL;
+}
+
+/* ---- migration ---- */
+
+static void setting_reply_cb(JsonNode *reply, void *opaque)
+{
+    g_autofree char *error = reply_error_text(reply);
+
+    if (error != NULL && backend.setup_error == NULL) {
+        backend.setup_error = g_steal_pointer(&error);
+    }
+}
+
+/*
+ * Migration settings made on qmpd before QEMU ran are QEMU's to use.
+ * Queued before any client's request, so they take effect first; a
+ * refusal fails the next migration with QEMU's reason.
+ */
+static void pass_migration_settings(bool incoming)
+{
+    g_autoptr(JsonNode) caps = migration_capabilities_enabled();
+    g_autoptr(JsonNode) params = migration_parameters_changed();
+    JsonArray *list = json_node_get_array(caps);
+
+    backend.hide_migration_events =
+        incoming && !migration_capability_enabled(MIGRATION_CAPABILITY_EVENTS);
+    if (incoming && backend.hide_migration_events) {
+        JsonObject *c = json_object_new();
+
+        json_object_set_string_member(c, "capability", "events");
+        json_object_set_boolean_member(c, "state", true);
+        json_array_add_object_element(list, c);
+    }
+    if (json_array_get_length(list) > 0) {
+        g_autoptr(JsonNode) args = json_node_new(JSON_NODE_OBJECT);
+        JsonObject *obj = json_object_new();
+
+        json_object_set_member(obj, "capabilities", json_node_copy(caps));
+        json_node_take_object(args, obj);
+        qemu_qmp_client_send(backend.qmp, "migrate-set-capabilities", args,
+                             setting_reply_cb, NULL);
+    }
+    if (params != NULL) {
+        qemu_qmp_client_send(backend.qmp, "migrate-set-parameters", params,
+                             setting_reply_cb, NULL);
+    }
+}
+
+typedef struct MigrateCall {
+    bool incoming;
+    MigrationQemuReplyFn fn;
+    void *opaque;
+} MigrateCall;
+
+static void ignore_reply_cb(JsonNode *reply, void *opaque)
+{
+}
+
+/*
+ * A migration QEMU did not start leaves the channel under its getfd name,
+ * which would hold the connection open and keep the peer waiting.
+ */
+static void drop_migration_fd(void)
+{
+    g_autoptr(JsonNode) args = json_node_new(JSON_NODE_OBJECT);
+    JsonObject *obj = json_object_new();
+
+    json_object_set_string_member(obj, "fdname", MIGRATION_FDNAME);
+    json_node_take_object(args, obj);
+    qemu_qmp_client_send(backend.qmp, "closefd", args, ignore_reply_cb, NULL);
+}
+
+static void migrate_reply_cb(JsonNode *reply, void *opaque)
+{
+    MigrateCall *mc = opaque;
+    g_autofree char *error = reply_error_text(reply);
+
+    if (error != NULL && reply != NULL) {
+        drop_migration_fd();
+    }
+    mc->fn(error, mc->opaque);
+    g_free(mc);
+}
+
+static void getfd_reply_cb(JsonNode *reply, void *opaque)
+{
+    MigrateCall *mc = opaque;
+    g_autofree char *error = reply_error_text(reply);
+    g_autoptr(JsonNode) args = NULL;
+    JsonObject *obj;
+
+    if (error == NULL && backend.setup_error != NULL) {
+        /* Reported once: the client may correct it through QEMU. */
+        error = g_steal_pointer(&backend.setup_error);
+        drop_migration_fd();
+    }
+    if (error != NULL) {
+        mc->fn(error, mc->opaque);
+        g_free(mc);
+        return;
+    }
+    args = json_node_new(JSON_NODE_OBJECT);
+    obj = json_object_new();
+    json_object_set_string_member(obj, "uri", "fd:" MIGRATION_FDNAME);
+    json_node_take_object(args, obj);
+    qemu_qmp_client_send(backend.qmp,
+                         mc->incoming ? "migrate-incoming" : "migrate", args,
+                         migrate_reply_cb, mc);
+}
+
+void qemu_backend_migrate(bool incoming, int fd, MigrationQemuReplyFn fn,
+                          void *opaque)
+{
+    MigrateCall *mc = g_new0(MigrateCall, 1);
+    g_autoptr(JsonNode) args = json_node_new(JSON_NODE_OBJECT);
+    JsonObject *obj = json_object_new();
+
+    mc->incoming = incoming;
+    mc->fn = fn;
+    mc->opaque = opaque;
+    json_object_set_string_member(obj, "fdname", MIGRATION_FDNAME);
+    json_node_take_object(args, obj);
+    if (!backend.running) {
+        close(fd);
+        fn("QEMU is not running", opaque);
+        g_free(mc);
+        return;
+    }
+    qemu_qmp_client_send_fd(backend.qmp, "getfd", args, fd, getfd_reply_cb, mc);
 }
 
 bool qemu_backend_start(const MachineProperties *config,
@@ -407,7 +708,7 @@ bool qemu_backend_start(const MachineProperties *config,
         g_propagate_error(errp, g_steal_pointer(&err));
         return false;
     }
-    if (!backend_negotiate(opts->start_paused, &err)) {
+    if (!backend_negotiate(opts->start_paused, opts->incoming, &err)) {
         bool exited = qemu_qmp_client_is_closed(backend.qmp);
         const char *first;
 
@@ -426,9 +727,13 @@ bool qemu_backend_start(const MachineProperties *config,
     }
     backend.running = true;
     backend.exited = opts->exited;
+    backend.incoming = opts->incoming;
+    backend.incoming_ended = opts->incoming_ended;
+    backend.saw_shutdown = false;
     qemu_qmp_client_go_async(backend.qmp, &client_handlers, NULL);
     qemu_process_watch(backend.proc, on_process_exit, NULL);
     monitor_set_request_router(&router, NULL);
+    pass_migration_settings(opts->incoming);
     return true;
 }
 

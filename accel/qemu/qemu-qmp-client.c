@@ -9,6 +9,8 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <glib-unix.h>
@@ -18,6 +20,12 @@
 #include "util/fd-watch.h"
 #include "util/json-streamer.h"
 #include "util/json-writer.h"
+
+/* A descriptor that goes with the request starting at @at in outbuf. */
+typedef struct PendingFd {
+    gsize at;
+    int fd;
+} PendingFd;
 
 typedef struct PendingReply {
     char *id;
@@ -31,6 +39,7 @@ struct QemuQmpClient {
     GQueue *pending;  /* of PendingReply *, in send order */
     GQueue *inbox;    /* of JsonNode *: messages read while sync */
     GString *outbuf;  /* bytes not yet written */
+    GQueue *fds;      /* of PendingFd *, in outbuf order */
     gsize out_offset; /* bytes of @outbuf already written */
     guint read_watch;
     guint write_watch;
@@ -48,6 +57,12 @@ static void pending_reply_free(PendingReply *p)
     g_free(p);
 }
 
+static void pending_fd_free(PendingFd *p)
+{
+    close(p->fd);
+    g_free(p);
+}
+
 static void on_message(void *opaque, JsonNode *node, const GError *err);
 
 QemuQmpClient *qemu_qmp_client_new(int fd)
@@ -59,6 +74,7 @@ QemuQmpClient *qemu_qmp_client_new(int fd)
     c->pending = g_queue_new();
     c->inbox = g_queue_new();
     c->outbuf = g_string_new(NULL);
+    c->fds = g_queue_new();
     g_unix_set_fd_nonblocking(fd, TRUE, NULL);
     return c;
 }
@@ -86,6 +102,7 @@ void qemu_qmp_client_free(QemuQmpClient *c)
     g_queue_free_full(c->inbox, (GDestroyNotify)json_node_unref);
     json_streamer_free(c->streamer);
     g_string_free(c->outbuf, TRUE);
+    g_queue_free_full(c->fds, (GDestroyNotify)pending_fd_free);
     if (c->fd >= 0) {
         close(c->fd);
     }
@@ -143,12 +160,55 @@ static bool read_some(QemuQmpClient *c)
     return n < 0 && (errno == EAGAIN || errno == EINTR);
 }
 
+/*
+ * QEMU takes a descriptor sent with SCM_RIGHTS for the next command it
+ * reads, so the descriptor travels with the first byte of its request.
+ */
+static ssize_t send_with_fd(int sock, const char *buf, gsize len, int fd)
+{
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } control;
+    struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
+    struct msghdr msg = {
+        .msg_iov = &iov,
+        .msg_iovlen = 1,
+        .msg_control = control.buf,
+        .msg_controllen = sizeof(control.buf),
+    };
+    struct cmsghdr *cmsg;
+
+    memset(&control, 0, sizeof(control));
+    cmsg = CMSG_FIRSTHDR(&msg);
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+    return sendmsg(sock, &msg, MSG_NOSIGNAL);
+}
+
 static bool flush_some(QemuQmpClient *c)
 {
     while (c->out_offset < c->outbuf->len) {
-        ssize_t n = write(c->fd, c->outbuf->str + c->out_offset,
-                          c->outbuf->len - c->out_offset);
+        PendingFd *pf = g_queue_peek_head(c->fds);
+        gsize end =
+            pf != NULL && pf->at > c->out_offset ? pf->at : c->outbuf->len;
+        ssize_t n;
 
+        if (pf != NULL && pf->at == c->out_offset) {
+            PendingFd *next = g_queue_peek_nth(c->fds, 1);
+
+            end = next != NULL ? next->at : c->outbuf->len;
+            n = send_with_fd(c->fd, c->outbuf->str + c->out_offset,
+                             end - c->out_offset, pf->fd);
+            if (n > 0) {
+                pending_fd_free(g_queue_pop_head(c->fds));
+            }
+        } else {
+            n = write(c->fd, c->outbuf->str + c->out_offset,
+                      end - c->out_offset);
+        }
         if (n < 0) {
             return errno == EAGAIN || errno == EINTR;
         }
@@ -398,11 +458,29 @@ void qemu_qmp_client_go_async(QemuQmpClient *c,
 void qemu_qmp_client_send(QemuQmpClient *c, const char *command,
                           JsonNode *arguments, QemuQmpReplyFn fn, void *opaque)
 {
+    qemu_qmp_client_send_fd(c, command, arguments, -1, fn, opaque);
+}
+
+void qemu_qmp_client_send_fd(QemuQmpClient *c, const char *command,
+                             JsonNode *arguments, int fd, QemuQmpReplyFn fn,
+                             void *opaque)
+{
     g_return_if_fail(c->async);
 
     if (c->closed) {
+        if (fd >= 0) {
+            close(fd);
+        }
         fn(NULL, opaque);
         return;
+    }
+    if (fd >= 0) {
+        PendingFd *pf = g_new0(PendingFd, 1);
+
+        /* outbuf only ever empties whole, so the offset stays valid. */
+        pf->at = c->outbuf->len;
+        pf->fd = fd;
+        g_queue_push_tail(c->fds, pf);
     }
     enqueue_request(c, command, arguments, fn, opaque);
     arm_writer(c);

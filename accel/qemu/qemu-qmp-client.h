@@ -82,3 +82,15 @@ void qemu_qmp_client_go_async(QemuQmpClient *c,
  */
 void qemu_qmp_client_send(QemuQmpClient *c, const char *command,
                           JsonNode *arguments, QemuQmpReplyFn fn, void *opaque);
+
+/**
+ * qemu_qmp_client_send_fd:
+ * @fd: (transfer full): sent with the request (SCM_RIGHTS), for commands
+ *     such as getfd; -1 for none
+ *
+ * As qemu_qmp_client_send().  @fd is closed in qmpd once it was sent, or
+ * when the channel closes first.
+ */
+void qemu_qmp_client_send_fd(QemuQmpClient *c, const char *command,
+                             JsonNode *arguments, int fd, QemuQmpReplyFn fn,
+                             void *opaque);

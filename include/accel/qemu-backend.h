@@ -24,6 +24,7 @@
 
 #include "prelude.h"
 
+#include "migration/migration.h"
 #include "qapi-types.h"
 
 /* What the command line says about running the guest, beside the config. */
@@ -34,6 +35,15 @@ typedef struct QemuBackendOptions {
     const char *name;  /* -name guest=, or NULL */
     /* Called once QEMU has exited and its last events went out. */
     void (*exited)(void);
+    /*
+     * Start QEMU waiting for a migration stream ("-incoming defer"; the
+     * guest starts when the stream says the source ran, unless -S).
+     * Until the migration ends, QEMU exiting is not qmpd's end:
+     * @incoming_ended gets the error instead (NULL: completed), from
+     * the main loop, and may stop the backend.
+     */
+    bool incoming;
+    void (*incoming_ended)(const char *error);
 } QemuBackendOptions;
 
 /**
@@ -52,6 +62,18 @@ typedef struct QemuBackendOptions {
 bool qemu_backend_start(const MachineProperties *config,
                         GPtrArray *serial_chardevs,
                         const QemuBackendOptions *opts, GError **errp);
+
+/**
+ * qemu_backend_migrate:
+ * @fd: (transfer full): the migration channel, the prelude already past
+ *
+ * Gives @fd to QEMU (getfd, name "qmpd-migration") and starts QEMU's
+ * "migrate" or "migrate-incoming" on it.  @fn gets NULL once QEMU
+ * accepted, or QEMU's error (also the error of settings passed on at
+ * start that QEMU refused).
+ */
+void qemu_backend_migrate(bool incoming, int fd, MigrationQemuReplyFn fn,
+                          void *opaque);
 
 /** qemu_backend_is_running: Returns: true between start and QEMU's exit. */
 bool qemu_backend_is_running(void);

@@ -38,6 +38,19 @@ bool migration_config_reconcile(const MachineProperties *local,
                                 MachineProperties **ret_final, GError **errp);
 
 /**
+ * migration_config_check_accel:
+ * @local: (transfer none): the destination's stored configuration
+ * @stream: (transfer none): the configuration the stream carries
+ *
+ * Refuses a pair of the built-in (qtest) machine and a guest run by QEMU
+ * (tcg, kvm) when the destination set accel.type locally, naming both
+ * sides (a clearer message than the generic conflict).
+ */
+bool migration_config_check_accel(const MachineProperties *local,
+                                  const MachineProperties *stream,
+                                  GError **errp);
+
+/**
  * MigrationConfigApplyFunc:
  * Receives the reconciled configuration on the destination (it builds the
  * machine from it); an error fails the migration.

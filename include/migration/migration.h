@@ -35,8 +35,16 @@
  * this layer never links upwards.
  */
 
+#include <json-glib/json-glib.h>
+
 #include "prelude.h"
 #include "qapi-types.h"
+
+/**
+ * MigrationQemuReplyFn:
+ * @error: (nullable): NULL when QEMU accepted, else why not
+ */
+typedef void (*MigrationQemuReplyFn)(const char *error, void *opaque);
 
 typedef struct MigrationSystemOps {
     RunState (*runstate_get)(void);
@@ -49,6 +57,18 @@ typedef struct MigrationSystemOps {
     /* The machine's RAM blocks (transfer full GPtrArray of RamMigBlock,
      * see migration/ram.h); an empty list before machine init. */
     GPtrArray *(*ram_blocks)(void);
+    /*
+     * Guests run by QEMU (include/migration/qemu-handoff.h).
+     * guest_in_qemu: the running machine is QEMU's, so "migrate" hands
+     * the channel over.  incoming_prepare_qemu: like incoming_prepare,
+     * but starts QEMU waiting for a stream ("-incoming defer");
+     * incoming_abort undoes it.  qemu_migrate: gives @fd (transfer full)
+     * to QEMU with getfd and "migrate fd:" or "migrate-incoming fd:".
+     */
+    bool (*guest_in_qemu)(void);
+    bool (*incoming_prepare_qemu)(const MachineProperties *cfg, GError **errp);
+    void (*qemu_migrate)(bool incoming, int fd, MigrationQemuReplyFn fn,
+                         void *opaque);
 } MigrationSystemOps;
 
 /**
@@ -172,6 +192,21 @@ MigrationCapabilityStatusList *migration_query_capabilities(void);
 
 /** migration_capability_enabled: Returns: @cap is on. */
 bool migration_capability_enabled(MigrationCapability cap);
+
+/**
+ * migration_parameters_changed:
+ * Returns: (transfer full) (nullable): the parameters that differ from
+ * their defaults, as migrate-set-parameters arguments (a QEMU-run guest's
+ * QEMU gets them); NULL when none does.
+ */
+JsonNode *migration_parameters_changed(void);
+
+/**
+ * migration_capabilities_enabled:
+ * Returns: (transfer full): a JSON array of {"capability", "state": true}
+ * for each enabled capability.
+ */
+JsonNode *migration_capabilities_enabled(void);
 
 /** migration_options_reset: back to defaults (tests). */
 void migration_options_reset(void);

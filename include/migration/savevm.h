@@ -49,6 +49,12 @@
 /* Return-path message: u16 type, u16 length, data. */
 #define MIG_RP_MSG_SHUT 1
 #define MIG_RP_MSG_PONG 2
+/*
+ * qmpd's own (QEMU has no such message): why the destination failed, as
+ * text of 4 to MIG_RP_REFUSAL_MAX_TEXT bytes, sent just before SHUT.
+ */
+#define MIG_RP_MSG_QMPD_REFUSAL 0x7f51
+#define MIG_RP_REFUSAL_MAX_TEXT 4096u
 
 /* Limits on sizes read from a peer (each has a test). */
 #define MIGRATION_MAX_MACHINE_NAME 256u

@@ -81,6 +81,18 @@ bool machine_incoming_prepare(const MachineProperties *stream_cfg,
 void machine_incoming_abort(void);
 
 /**
+ * machine_incoming_prepare_qemu:
+ * @stream_cfg: (transfer none): the reconciled configuration of a QEMU
+ *     hand-off's prelude
+ *
+ * Applies @stream_cfg and starts QEMU waiting for the stream ("-incoming
+ * defer").  On failure nothing changed.  machine_incoming_abort() stops
+ * QEMU and restores the prior configuration.
+ */
+bool machine_incoming_prepare_qemu(const MachineProperties *stream_cfg,
+                                   GError **errp);
+
+/**
  * machine_incoming_finish:
  * @source_state: the run state the source had when it stopped
  *
