@@ -108,6 +108,98 @@ static const char *parse_error_detail(const GError *err)
     return detail ? detail + strlen("Parse error: ") : err->message;
 }
 
+/*
+ * Whether the integer literal @p[0..len) (an optional '-' and digits) lies
+ * outside [-2^63, 2^64 - 1], the values a JSON integer can stand for in
+ * QMP.
+ */
+static bool integer_out_of_range(const char *p, gsize len)
+{
+    static const char max_unsigned[] = "18446744073709551615";
+    static const char min_signed[] = "9223372036854775808";
+    bool negative = p[0] == '-';
+    const char *limit = negative ? min_signed : max_unsigned;
+    gsize limit_len = strlen(limit);
+
+    if (negative) {
+        p++;
+        len--;
+    }
+    while (len > 1 && p[0] == '0') {
+        p++;
+        len--;
+    }
+    return len > limit_len || (len == limit_len && memcmp(p, limit, len) > 0);
+}
+
+static bool is_number_char(char c)
+{
+    return g_ascii_isalnum(c) || c == '+' || c == '-' || c == '.';
+}
+
+/*
+ * json-glib keeps every integer in a gint64 and folds larger literals
+ * into it (2^64 and up all become -1), so "18446744073709551616" would
+ * reach a uint64 member as 2^64 - 1.  QEMU reads such a literal as a
+ * floating-point number, which no integer member accepts.  Doing the same
+ * (appending ".0" before json-glib sees the text) gives the same error:
+ * "Parameter 'x' expects uint64".
+ *
+ * Returns: (transfer full) (nullable): the rewritten text, or NULL when
+ * every integer fits.
+ */
+static GString *widen_huge_integers(const GString *text)
+{
+    GString *out = NULL;
+    gsize copied = 0;
+    bool in_string = false;
+
+    for (gsize i = 0; i < text->len; i++) {
+        char c = text->str[i];
+        gsize start = i;
+        bool integer = true;
+
+        if (in_string) {
+            if (c == '\\') {
+                i++;
+            } else if (c == '"') {
+                in_string = false;
+            }
+            continue;
+        }
+        if (c == '"') {
+            in_string = true;
+            continue;
+        }
+        if (c != '-' && !g_ascii_isdigit(c)) {
+            continue;
+        }
+        /* the whole token: digits, sign, fraction, exponent */
+        while (i + 1 < text->len && is_number_char(text->str[i + 1])) {
+            i++;
+        }
+        for (gsize j = start; j <= i; j++) {
+            if (!g_ascii_isdigit(text->str[j]) && !(j == start && c == '-')) {
+                integer = false;
+            }
+        }
+        if (!integer || (i == start && c == '-') ||
+            !integer_out_of_range(text->str + start, i - start + 1)) {
+            continue;
+        }
+        if (out == NULL) {
+            out = g_string_sized_new(text->len + 8);
+        }
+        g_string_append_len(out, text->str + copied, i + 1 - copied);
+        g_string_append(out, ".0");
+        copied = i + 1;
+    }
+    if (out != NULL) {
+        g_string_append_len(out, text->str + copied, text->len - copied);
+    }
+    return out;
+}
+
 /* Hands the finished message to the callback and starts a fresh one */
 static void complete_message(JsonStreamer *js)
 {
@@ -128,8 +220,11 @@ static void complete_message(JsonStreamer *js)
                            "JSON parse error, invalid UTF-8 sequence in "
                            "string"));
     } else {
+        g_autoptr(GString) widened = widen_huge_integers(js->buf);
+        const GString *text = widened != NULL ? widened : js->buf;
+
         parser = json_parser_new();
-        if (!json_parser_load_from_data(parser, js->buf->str, js->buf->len,
+        if (!json_parser_load_from_data(parser, text->str, text->len,
                                         &local_err)) {
             emit_error(js, g_error_new(QMPD_ERROR, QMPD_ERROR_GENERIC,
                                        "JSON parse error, %s",

@@ -324,6 +324,9 @@ static const QmpBadCase qmp_bad_cases[] = {
      "Parameter 'memory.size' expects a non-negative number below 2^63"},
     {"{\"memory\": {\"size\": -8192}}", "GenericError",
      "Parameter 'memory.size' expects a non-negative number below 2^63"},
+    /* Past 2^64 a literal is no integer at all (json-glib made it -1). */
+    {"{\"smbios\": {\"type4\": {\"processor-id\": 18446744073709551616}}}",
+     "GenericError", "Parameter 'smbios.type4.processor-id' expects uint64"},
     /* Compared after rounding the size up to 8 KiB, as QEMU does. */
     {"{\"memory\": {\"size\": 1, \"max-size\": 1}}", "GenericError",
      "memory.max-size: invalid value of maxmem: maximum memory size (0x1) "

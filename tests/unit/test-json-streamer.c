@@ -79,6 +79,17 @@ static const StreamCase stream_cases[] = {
     {"/**/ ", 0, PE "expecting value\n"},
     {"12\x01[]", 0, "ok:12\n" PE "stray '\x01'\nok:[]\n"},
     {"{\"a\": \"\\\x02{}", 0, PE "stray '\x02'\nok:{}\n"},
+    /*
+     * Integers json-glib cannot hold arrive as floating-point numbers, as
+     * QEMU reads them, instead of folded into a gint64 (2^64 became -1).
+     */
+    {"[18446744073709551615, -9223372036854775808]", 0,
+     "ok:[-1, -9223372036854775808]\n"},
+    {"[18446744073709551616, -9223372036854775809, 000000000000000000001]", 0,
+     "ok:[1.8446744073709552e+19, -9.223372036854776e+18, 1]\n"},
+    {"{\"n\": 100000000000000000000000, \"s\": \"100000000000000000000000\"}",
+     0, "ok:{\"n\": 1e+23, \"s\": \"100000000000000000000000\"}\n"},
+    {"[1e30, 1.5, -0]", 0, "ok:[1e+30, 1.5, 0]\n"},
 };
 
 static void run_case(const StreamCase *c, const gsize *cuts, gsize ncuts,
