@@ -152,26 +152,28 @@ static GString *widen_huge_integers(const GString *text)
 {
     GString *out = NULL;
     gsize copied = 0;
-    bool in_string = false;
+    char quote = 0; /* inside a string: its quote (QMP allows ' too) */
 
     for (gsize i = 0; i < text->len; i++) {
         char c = text->str[i];
         gsize start = i;
         bool integer = true;
 
-        if (in_string) {
+        if (quote != 0) {
             if (c == '\\') {
                 i++;
-            } else if (c == '"') {
-                in_string = false;
+            } else if (c == quote) {
+                quote = 0;
             }
             continue;
         }
-        if (c == '"') {
-            in_string = true;
+        if (c == '"' || c == '\'') {
+            quote = c;
             continue;
         }
-        if (c != '-' && !g_ascii_isdigit(c)) {
+        /* a number starts a token; inside a bad word it stays as it is */
+        if ((c != '-' && !g_ascii_isdigit(c)) ||
+            (i > 0 && is_number_char(text->str[i - 1]))) {
             continue;
         }
         /* the whole token: digits, sign, fraction, exponent */
