@@ -468,6 +468,16 @@ static void test_transport(const char *kind)
     if (g_str_equal(kind, "unix")) {
         uri = g_strdup_printf("unix:%s/mig.sock", dir);
         migrate_and_check(&src, &dst, boot, uri, LISTEN_FIRST);
+    } else if (g_str_equal(kind, "channels")) {
+        /* The same unix socket, spelled as a "channels" argument. */
+        g_autofree char *channels = g_strdup_printf(
+            "[{\"channel-type\": \"main\", \"addr\": {\"transport\": "
+            "\"socket\", \"type\": \"unix\", \"path\": \"%s/mig.sock\"}}]",
+            dir);
+
+        incoming_channels(dst.qmp, channels);
+        migrate_channels(src.qmp, channels);
+        migrate_and_check(&src, &dst, boot, NULL, LISTEN_NONE);
     } else if (g_str_equal(kind, "tcp")) {
         g_autoptr(JsonNode) r = NULL;
         JsonObject *addr;
@@ -538,6 +548,11 @@ static void test_transport(const char *kind)
 static void test_unix(void)
 {
     test_transport("unix");
+}
+
+static void test_channels(void)
+{
+    test_transport("channels");
 }
 
 static void test_tcp(void)
@@ -810,6 +825,7 @@ int main(int argc, char **argv)
     g_test_add_func("/qemu-migration/unix", test_unix);
     g_test_add_func("/qemu-migration/failures", test_failures);
     g_test_add_func("/qemu-migration/tcp", test_tcp);
+    g_test_add_func("/qemu-migration/channels", test_channels);
     g_test_add_func("/qemu-migration/file", test_file);
     g_test_add_func("/qemu-migration/exec", test_exec);
     return g_test_run();
