@@ -19,6 +19,7 @@
 #include "chardev/char.h"
 #include "util/error.h"
 #include "util/fd-watch.h"
+#include "util/report.h"
 
 /* Bytes read from a peer per main-loop dispatch. */
 #define CHR_READ_CHUNK 65536
@@ -308,6 +309,19 @@ static bool chr_flush(Chardev *chr)
  */
 static void chr_check_backlog(Chardev *chr)
 {
+    if (byte_queue_length(&chr->outq) > CHARDEV_OUTPUT_HARD_LIMIT) {
+        qmpd_warn("chardev '%s': %zu bytes of output not read; %s", chr->id,
+                  byte_queue_length(&chr->outq),
+                  chr->is_socket ? "disconnecting the peer" : "dropping them");
+        byte_queue_clear(&chr->outq);
+        if (chr->is_socket) {
+            chr_schedule_hangup(chr);
+        } else if (chr->out_throttled) {
+            chr->out_throttled = false;
+            chr_update_in_watch(chr);
+        }
+        return;
+    }
     if (!chr->out_throttled &&
         byte_queue_length(&chr->outq) > CHARDEV_OUTPUT_HIGH_WATER) {
         chr->out_throttled = true;

@@ -84,6 +84,16 @@ typedef struct ChardevOptions {
  */
 #define CHARDEV_OUTPUT_HIGH_WATER (1024 * 1024)
 
+/*
+ * Output queued for a peer beyond which qmpd gives up on it: a socket
+ * peer is disconnected, any other backend's queue is dropped, with a
+ * warning.  Frontends stop producing replies at the high-water mark, so
+ * only output nobody asked for (events, a guest's serial output) can get
+ * here; the limit is twice the largest single reply (a 64 MiB qtest read
+ * is 128 MiB of hex).
+ */
+#define CHARDEV_OUTPUT_HARD_LIMIT (256 * 1024 * 1024)
+
 typedef struct ChardevHandlers {
     /* How many bytes the frontend accepts now; 0 pauses input. */
     gsize (*can_read)(void *opaque);

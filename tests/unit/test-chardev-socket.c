@@ -295,6 +295,41 @@ static void test_socket_slow_reader(void)
     chardev_remove_all();
 }
 
+/*
+ * A peer that never reads is dropped once its backlog passes the hard
+ * limit, and the memory goes with it; a frontend that keeps writing
+ * (events, guest output) cannot make qmpd grow without bound.
+ */
+static void test_socket_backlog_limit(void)
+{
+    g_autofree char *path = chardev_test_tmp_path("deaf.sock");
+    g_autofree char *spec =
+        g_strdup_printf("socket,id=d0,path=%s,server=on,wait=off", path);
+    Chardev *chr = chardev_test_new(spec);
+    g_autofree guint8 *chunk = g_malloc0(1024 * 1024);
+    gsize written = 0;
+    TestFe fe;
+    int fd;
+
+    chardev_test_fe_attach(&fe, chr);
+    fd = chardev_test_unix_connect(path);
+    PUMP_UNTIL(fe.opened == 1);
+    while (chardev_is_connected(chr) && fe.closed == 0 &&
+           written <= (gsize)CHARDEV_OUTPUT_HARD_LIMIT + 2 * 1024 * 1024) {
+        g_assert_true(chardev_write_all(chr, chunk, 1024 * 1024, NULL));
+        written += 1024 * 1024;
+        g_assert_cmpuint(chardev_output_pending(chr), <=,
+                         CHARDEV_OUTPUT_HARD_LIMIT);
+        g_main_context_iteration(NULL, FALSE);
+    }
+    PUMP_UNTIL(fe.closed == 1);
+    g_assert_false(chardev_has_pending_output(chr));
+    g_assert_cmpuint(written, >, CHARDEV_OUTPUT_HARD_LIMIT);
+    close(fd);
+    chardev_test_fe_detach(&fe);
+    chardev_remove_all();
+}
+
 static void test_socket_peer_vanishes(void)
 {
     g_autofree char *path = chardev_test_tmp_path("vanish.sock");
@@ -506,6 +541,7 @@ int main(int argc, char **argv)
     g_test_add_func("/chardev/socket/reconnect", test_socket_reconnect);
     g_test_add_func("/chardev/socket/fd-passing", test_socket_fd_passing);
     g_test_add_func("/chardev/socket/slow-reader", test_socket_slow_reader);
+    g_test_add_func("/chardev/socket/backlog-limit", test_socket_backlog_limit);
     g_test_add_func("/chardev/socket/peer-vanishes", test_socket_peer_vanishes);
     g_test_add_func("/chardev/socket/unlink", test_socket_unlink);
     g_test_add_func("/chardev/socket/bind-errors", test_socket_bind_errors);
