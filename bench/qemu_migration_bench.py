@@ -32,8 +32,10 @@ The issue's targets, reported and never asserted: total time at most
 1.05x QEMU's, downtime at most QEMU's plus 5 ms.  Rounds alternate the
 two; the table gives the median over --rounds.
 
---write-results writes this run's table, with the raw figures, to
-bench/data/qemu-migration.md.  Python 3 standard library only.
+--write-results appends this run's raw figures to
+bench/data/qemu-migration.json; --render turns that record into tables
+(the build does, into BUILD/bench/qemu-migration-results.md).  Python 3
+standard library only.
 """
 import argparse
 import datetime
@@ -231,11 +233,9 @@ def minimum(rows, key):
 
 def render(results, meta):
     q, r = results['qmpd'], results['qemu']
-    lines = [SECTION, '',
-             'Written by `bench/qemu_migration_bench.py --write-results`; '
-             'medians of %d round(s). Targets from the issue are reported, '
+    lines = ['### Run of %s' % meta['date'], '',
+             'Medians of %d round(s). Targets from the issue are reported, '
              'never asserted.' % meta['rounds'], '',
-             '- date: %s' % meta['date'],
              '- machine: %s; load average %s at the start, %s at the end '
              '(other work shares the machine: the minimum says what each '
              'does when undisturbed)' % (meta['machine'], meta['load_start'],
@@ -268,15 +268,32 @@ def render(results, meta):
     row('total-time (QEMU)', 'total_ms', '<= 1.05x')
     row('downtime (QEMU)', 'downtime_ms', '<= +5 ms', diff=True)
     row('setup-time (QEMU)', 'setup_ms', '-')
-    lines.append('')
-    lines.append('Raw rounds: `%s`' % json.dumps(results, sort_keys=True))
     return '\n'.join(lines) + '\n'
 
 
-def write_results(path, text):
-    with open(path, 'w') as f:
-        f.write('# ' + SECTION[3:] + ' (recorded run)\n\n' +
-                text[len(SECTION) + 2:])
+RECORD = os.path.join(HERE, 'data', 'qemu-migration.json')
+
+
+def render_record(record):
+    """The readable results of every recorded run, newest last."""
+    parts = [SECTION, '',
+             'Rendered from `bench/data/qemu-migration.json`, recorded by '
+             '`bench/qemu_migration_bench.py --write-results`.', '']
+    for run in record['runs']:
+        parts.append(render(run['results'], run['meta']))
+    return '\n'.join(parts)
+
+
+def append_run(path, results, meta):
+    """Only measurements are committed; the tables are rendered at build."""
+    record = {'runs': []}
+    if os.path.exists(path):
+        with open(path, encoding='utf-8') as f:
+            record = json.load(f)
+    record['runs'].append({'meta': meta, 'results': results})
+    with open(path, 'w', encoding='utf-8') as f:
+        json.dump(record, f, indent=1, sort_keys=True)
+        f.write('\n')
 
 
 def main():
@@ -294,8 +311,22 @@ def main():
     ap.add_argument('--bandwidth', type=int, default=100 << 30)
     ap.add_argument('--rounds', type=int, default=3)
     ap.add_argument('--boot-timeout', type=float, default=300.0)
-    ap.add_argument('--write-results', action='store_true')
+    ap.add_argument('--write-results', action='store_true',
+                    help='append the run to bench/data/qemu-migration.json')
+    ap.add_argument('--render', metavar='RECORD',
+                    help='render a record; measure nothing')
+    ap.add_argument('--output', metavar='FILE',
+                    help='with --render: write there instead of stdout')
     args = ap.parse_args()
+    if args.render:
+        with open(args.render, encoding='utf-8') as f:
+            text = render_record(json.load(f))
+        if args.output:
+            with open(args.output, 'w', encoding='utf-8') as f:
+                f.write(text)
+        else:
+            print(text)
+        return
     for what in ('qmpd', 'qemu', 'kernel', 'initrd'):
         if not getattr(args, what) or not os.path.exists(getattr(args, what)):
             sys.exit('missing %s: %r' % (what, getattr(args, what)))
@@ -316,10 +347,9 @@ def main():
         'bandwidth': args.bandwidth, 'load_start': load_start,
         'load_end': '%.2f' % os.getloadavg()[0],
     }
-    text = render(results, meta)
-    print(text)
+    print(render(results, meta))
     if args.write_results:
-        write_results(os.path.join(HERE, 'data', 'qemu-migration.md'), text)
+        append_run(RECORD, results, meta)
 
 
 if __name__ == '__main__':
