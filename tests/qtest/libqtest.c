@@ -7,6 +7,7 @@
 #include "prelude.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 #include <gio/gio.h>
 #include <gio/gunixfdmessage.h>
 #include <gio/gunixsocketaddress.h>
+#include <glib-unix.h>
 #include <glib/gstdio.h>
 
 #include "libqtest-internal.h"
@@ -520,13 +522,13 @@ JsonObject *qtest_qmp_greeting(QTestState *s)
     return s->greeting;
 }
 
-QTestState *qtest_qmp_connect(const char *path, bool handshake)
+/* Connects to @path, retrying while nobody listens there yet. */
+static GSocket *unix_connect_retrying(const char *path)
 {
     g_autoptr(GSocketAddress) addr = g_unix_socket_address_new(path);
     gint64 deadline =
         g_get_monotonic_time() + (gint64)CONNECT_TIMEOUT_MS * 1000;
     g_autoptr(GError) err = NULL;
-    QTestState *s;
 
     for (;;) {
         g_autoptr(GSocket) sock =
@@ -535,10 +537,7 @@ QTestState *qtest_qmp_connect(const char *path, bool handshake)
 
         g_assert_no_error(err);
         if (g_socket_connect(sock, addr, NULL, &err)) {
-            s = g_new0(QTestState, 1);
-            g_queue_init(&s->events);
-            channel_init(&s->qmp, g_steal_pointer(&sock));
-            break;
+            return g_steal_pointer(&sock);
         }
         if (g_get_monotonic_time() >= deadline) {
             g_error("connecting to '%s': %s", path, err->message);
@@ -546,6 +545,26 @@ QTestState *qtest_qmp_connect(const char *path, bool handshake)
         g_clear_error(&err);
         g_usleep(10000);
     }
+}
+
+int qtest_unix_connect(const char *path)
+{
+    g_autoptr(GSocket) sock = unix_connect_retrying(path);
+    int fd = fcntl(g_socket_get_fd(sock), F_DUPFD_CLOEXEC, 0);
+
+    g_assert_cmpint(fd, >=, 0);
+    /* blocking, like a plain socket(); the GSocket made its fd non-blocking */
+    g_assert_true(g_unix_set_fd_nonblocking(fd, FALSE, NULL));
+    return fd;
+}
+
+QTestState *qtest_qmp_connect(const char *path, bool handshake)
+{
+    g_autoptr(GError) err = NULL;
+    QTestState *s = g_new0(QTestState, 1);
+
+    g_queue_init(&s->events);
+    channel_init(&s->qmp, unix_connect_retrying(path));
     if (!read_greeting(s, &err) || (handshake && !negotiate(s, &err))) {
         g_error("QMP client on '%s': %s", path, err->message);
     }

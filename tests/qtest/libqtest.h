@@ -176,6 +176,18 @@ JsonObject *qtest_qmp_greeting(QTestState *s);
 QTestState *qtest_qmp_connect(const char *path, bool handshake);
 
 /**
+ * qtest_unix_connect:
+ * @path: a unix socket the daemon listens on (a serial port, a human
+ *        monitor, a raw QMP client)
+ *
+ * Connects like qtest_qmp_connect(), retrying while the socket does not
+ * exist yet, but reads nothing.  Aborts the test on failure.
+ *
+ * Returns: a blocking, close-on-exec socket fd; close() it.
+ */
+int qtest_unix_connect(const char *path);
+
+/**
  * qtest_qmp_disconnect:
  * @s: a state from qtest_qmp_connect() (NULL is ignored)
  *

@@ -14,7 +14,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -110,27 +109,6 @@ char *quote_printf(const char *fmt, ...)
 }
 
 /* ---- the serial port ---- */
-
-/* Connects to the serial chardev's socket, retrying while it appears. */
-int serial_connect(const char *path)
-{
-    struct sockaddr_un addr = {.sun_family = AF_UNIX};
-
-    g_assert_cmpuint(strlen(path), <, sizeof(addr.sun_path));
-    strcpy(addr.sun_path, path);
-    for (int tries = 0; tries < 200; tries++) {
-        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-        g_assert_cmpint(fd, >=, 0);
-        if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0) {
-            return fd;
-        }
-        close(fd);
-        g_usleep(50 * 1000);
-    }
-    g_error("cannot connect to the serial socket %s: %s", path,
-            g_strerror(errno));
-}
 
 void serial_write(int fd, const char *text)
 {

@@ -35,8 +35,6 @@ char *json_quote(const char *s);
 /* A formatted argument, quoted for qtest_init()'s shell-like split. */
 char *quote_printf(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
-/* Connects to a serial chardev's socket, retrying while it appears. */
-int serial_connect(const char *path);
 void serial_write(int fd, const char *text);
 
 /*

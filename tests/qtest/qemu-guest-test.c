@@ -218,7 +218,7 @@ static void test_machine_set(void)
                            quoted);
     s = qtest_init(args);
     /* Connected before the hand-off, and kept. */
-    fd = serial_connect(sock);
+    fd = qtest_unix_connect(sock);
 
     kernel = json_quote(g.kernel);
     initrd = json_quote(g.initrd);
@@ -301,7 +301,7 @@ static void test_legacy_cmdline(void)
 
     /* No configuration phase: the guest boots while qmpd starts. */
     s = qtest_init(args);
-    fd = serial_connect(sock);
+    fd = qtest_unix_connect(sock);
     check_guest(s, fd);
     close(fd);
     qtest_remove_tmpdir(dir);

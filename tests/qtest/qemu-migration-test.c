@@ -36,7 +36,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -137,7 +136,7 @@ static void start_source_guest(Side *src, const Guest *g, const char *dir,
 
     g_assert_true(g_file_set_contents(body, "\x01\x02\x03\xfa", 4, NULL));
     src->qmp = qtest_init(args);
-    src->serial = serial_connect(src->serial_path);
+    src->serial = qtest_unix_connect(src->serial_path);
     src->out = g_string_new(NULL);
     qtest_qmp_assert_success(
         src->qmp,
@@ -177,7 +176,7 @@ static void start_bare_dest(Side *dst, const char *dir, const char *name,
     g_autofree char *args = g_strdup_printf("%s %s", serial, incoming_opts);
 
     dst->qmp = qtest_init(args);
-    dst->serial = serial_connect(dst->serial_path);
+    dst->serial = qtest_unix_connect(dst->serial_path);
     dst->out = g_string_new(NULL);
 }
 
@@ -570,22 +569,10 @@ static void test_exec(void)
     test_transport("exec");
 }
 
-static int connect_unix(const char *path)
-{
-    struct sockaddr_un addr = {.sun_family = AF_UNIX};
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-    g_assert_cmpint(fd, >=, 0);
-    g_assert_cmpuint(strlen(path), <, sizeof(addr.sun_path));
-    strcpy(addr.sun_path, path);
-    g_assert_cmpint(connect(fd, (struct sockaddr *)&addr, sizeof(addr)), ==, 0);
-    return fd;
-}
-
 /* Writes @len bytes of @data to the destination's listening socket. */
 static void send_raw(const char *path, const void *data, size_t len)
 {
-    int fd = connect_unix(path);
+    int fd = qtest_unix_connect(path);
 
     g_assert_cmpint(write(fd, data, len), ==, (ssize_t)len);
     close(fd);
@@ -760,7 +747,7 @@ static void test_failures(void)
     set_bandwidth(src.qmp, 1u << 30);
     incoming(dst.qmp, uri);
     {
-        int fd = connect_unix(sock);
+        int fd = qtest_unix_connect(sock);
         g_autoptr(JsonObject) reply = qtest_qmp_fds(
             src.qmp, &fd, 1,
             "{\"execute\": \"getfd\", \"arguments\": {\"fdname\": "

@@ -12,9 +12,10 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <glib-unix.h>
 
 #include "libqtest.h"
 
@@ -320,20 +321,6 @@ static void test_config_phase(gconstpointer opaque)
     qtest_quit(s);
 }
 
-/* A raw, non-blocking client: libqtest's always reads what it is sent. */
-static int raw_connect(const char *path)
-{
-    struct sockaddr_un addr = {.sun_family = AF_UNIX};
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-    g_assert_cmpint(fd, >=, 0);
-    g_assert_cmpuint(strlen(path), <, sizeof(addr.sun_path));
-    strcpy(addr.sun_path, path);
-    g_assert_cmpint(connect(fd, (struct sockaddr *)&addr, sizeof(addr)), ==, 0);
-    g_assert_cmpint(fcntl(fd, F_SETFL, O_NONBLOCK), ==, 0);
-    return fd;
-}
-
 /* Bytes of requests the flooding client offers at most. */
 #define FLOOD_MAX (4 * 1024 * 1024)
 
@@ -360,12 +347,13 @@ static void test_slow_reader(void)
     char *line;
     guint replies = 0;
     bool stalled = false;
-    int fd = raw_connect(path0);
+    int fd = qtest_unix_connect(path0);
 
     while (flood->len < FLOOD_MAX) {
         g_string_append_printf(
             flood, "{\"execute\": \"query-status\", \"id\": %u}\n", requests++);
     }
+    g_assert_true(g_unix_set_fd_nonblocking(fd, TRUE, NULL));
     /* Write without reading until qmpd stops taking input. */
     while (sent < flood->len && !stalled) {
         ssize_t n = write(fd, flood->str + sent, flood->len - sent);
