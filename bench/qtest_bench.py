@@ -129,51 +129,43 @@ def b64write_mib_s(peer, count):
     return count / (time.perf_counter() - start)
 
 
-def b64read_mib_s(peer, count):
-    # The reply's length is known, so it is received straight into one
-    # buffer and only its length is checked while timing: a line reader
-    # or a base64 decoder in Python would measure the client, not the
-    # server.  The last reply is decoded and compared afterwards.
-    want_len = len(b'OK ') + len(base64.b64encode(BLOCK)) + 1
-    buf = bytearray(want_len)
+def timed_reads(peer, line, reply_len, count):
+    """Sends @line @count times, receiving each reply of known length
+    straight into one buffer (a line reader or a decoder in Python would
+    measure the client, not the server).  Returns the seconds taken and
+    the last reply, for the caller to check after timing."""
+    buf = bytearray(reply_len)
     view = memoryview(buf)
-    start = time.perf_counter()
-    for _ in range(count):
-        peer.sock.sendall(b'b64read 0x100000 0x100000\n')
-        got = 0
-        while got < want_len:
-            n = peer.sock.recv_into(view[got:])
-            if n == 0:
-                raise RuntimeError('connection closed')
-            got += n
-    rate = count / (time.perf_counter() - start)
-    if not buf.startswith(b'OK ') or buf[-1:] != b'\n' or \
-            base64.b64decode(bytes(buf[3:-1])) != BLOCK:
-        raise RuntimeError('b64read returned other bytes than written')
-    return rate
-
-
-def hex_read_mib_s(peer, size, count):
-    # Received straight into one buffer, as in b64read_mib_s; the first
-    # MiB (written by the warm-up) is compared afterwards.
-    want_len = len(b'OK 0x') + 2 * size + 1
-    buf = bytearray(want_len)
-    view = memoryview(buf)
-    line = b'read 0x100000 0x%x\n' % size
     start = time.perf_counter()
     for _ in range(count):
         peer.sock.sendall(line)
         got = 0
-        while got < want_len:
+        while got < reply_len:
             n = peer.sock.recv_into(view[got:])
             if n == 0:
                 raise RuntimeError('connection closed')
             got += n
-    rate = count * size / MIB / (time.perf_counter() - start)
+    return time.perf_counter() - start, buf
+
+
+def b64read_mib_s(peer, count):
+    seconds, buf = timed_reads(peer, b'b64read 0x100000 0x100000\n',
+                               len(b'OK ') + len(base64.b64encode(BLOCK)) + 1,
+                               count)
+    if not buf.startswith(b'OK ') or buf[-1:] != b'\n' or \
+            base64.b64decode(bytes(buf[3:-1])) != BLOCK:
+        raise RuntimeError('b64read returned other bytes than written')
+    return count / seconds
+
+
+def hex_read_mib_s(peer, size, count):
+    # The first MiB (written by the warm-up) is compared.
+    seconds, buf = timed_reads(peer, b'read 0x100000 0x%x\n' % size,
+                               len(b'OK 0x') + 2 * size + 1, count)
     if not buf.startswith(b'OK 0x') or buf[-1:] != b'\n' or \
             bytes(buf[5:5 + 2 * MIB]) != BLOCK.hex().encode():
         raise RuntimeError('read returned other bytes than written')
-    return rate
+    return count * size / MIB / seconds
 
 
 def measure(binary, tmpdir, tag, args):
