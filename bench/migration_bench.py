@@ -67,6 +67,8 @@ import tempfile
 import threading
 import time
 
+import results
+
 
 ACCEPT_TIMEOUT = 60.0
 MIB = 1 << 20
@@ -471,21 +473,9 @@ def main():
     ap.add_argument('--no-multifd', action='store_true',
                     help='skip the reference\'s four-channel runs')
     ap.add_argument('--rounds', type=int, default=3)
-    ap.add_argument('--write-results', action='store_true',
-                    help='record the run in bench/data/migration.json')
-    ap.add_argument('--render', metavar='RECORD',
-                    help='render a recorded run; measure nothing')
-    ap.add_argument('--output', metavar='FILE',
-                    help='with --render: write there instead of stdout')
+    results.add_record_args(ap, 'migration.json')
     args = ap.parse_args()
-    if args.render:
-        with open(args.render, encoding='utf-8') as f:
-            text = section_text(json.load(f))
-        if args.output:
-            with open(args.output, 'w', encoding='utf-8') as f:
-                f.write(text)
-        else:
-            print(text)
+    if results.render_record(args, section_text):
         return 0
 
     record = measure(args)

@@ -84,6 +84,8 @@ import tempfile
 import threading
 import time
 
+import results
+
 SECTION = '## QEMU backend'
 CONNECT_TIMEOUT = 30.0
 GUEST_MARK = b'QMPD-GUEST'
@@ -844,8 +846,7 @@ def tables(record):
 
 
 def section_text(record):
-    """Renders a run's @record (see measure()); reads nothing else."""
-    main, ctx = tables(record)
+    """Renders every run of @record ({"runs": [...]}), oldest first."""
     lines = [
         SECTION, '',
         'Rendered from `bench/data/qemu-backend.json`, recorded by '
@@ -855,11 +856,20 @@ def section_text(record):
         'QEMU and relays QMP and the serial port) and by QEMU started '
         'directly; see',
         'the script\'s docstring for the method.  Each cell is the median '
-        'of %d' % record['rounds'],
+        'over the',
         'rounds (the binaries alternating) with the range; "qmpd vs qemu" '
         'is the',
         'ratio of the medians, with the range of the same ratio within '
         'each round.', '',
+    ]
+    return '\n'.join(lines + [run_text(run) for run in record['runs']])
+
+
+def run_text(record):
+    """Renders one run (see measure()); reads nothing else."""
+    main, ctx = tables(record)
+    lines = [
+        '### Run of %s (%d rounds)' % (record['date'], record['rounds']), '',
         '- date: %s' % record['date'],
         '- machine: %d CPUs, %s, %s; load average %s at start' % (
             record['cpus'], record['cpu_model'], record['host_kernel'],
@@ -912,21 +922,9 @@ def main():
                     help='skip the qemu -S + replayed handshake boots')
     ap.add_argument('--no-socat', action='store_true',
                     help='skip the round trips through socat')
-    ap.add_argument('--write-results', action='store_true',
-                    help='record the run in bench/data/qemu-backend.json')
-    ap.add_argument('--render', metavar='RECORD',
-                    help='render a recorded run; measure nothing')
-    ap.add_argument('--output', metavar='FILE',
-                    help='with --render: write there instead of stdout')
+    results.add_record_args(ap, 'qemu-backend.json')
     args = ap.parse_args()
-    if args.render:
-        with open(args.render, encoding='utf-8') as f:
-            text = section_text(json.load(f))
-        if args.output:
-            with open(args.output, 'w', encoding='utf-8') as f:
-                f.write(text)
-        else:
-            print(text)
+    if results.render_record(args, section_text):
         return 0
 
     for binary in (args.qmpd, args.reference):
@@ -936,13 +934,11 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     with tempfile.TemporaryDirectory(prefix='qemu-backend-bench-') as tmpdir:
         record = measure(args, repo, tmpdir)
-    print(section_text(record))
+    print(run_text(record))
     if args.write_results:
         path = os.path.join(here, 'data', 'qemu-backend.json')
-        with open(path, 'w', encoding='utf-8') as f:
-            json.dump(record, f, indent=1)
-            f.write('\n')
-        print('wrote %s' % path)
+        results.append_run(path, record)
+        print('added the run to %s' % path)
     return 0
 
 

@@ -50,6 +50,8 @@ import sys
 import tempfile
 import time
 
+import results
+
 SECTION = '## QEMU-run guest migration'
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -284,18 +286,6 @@ def render_record(record):
     return '\n'.join(parts)
 
 
-def append_run(path, results, meta):
-    """Only measurements are committed; the tables are rendered at build."""
-    record = {'runs': []}
-    if os.path.exists(path):
-        with open(path, encoding='utf-8') as f:
-            record = json.load(f)
-    record['runs'].append({'meta': meta, 'results': results})
-    with open(path, 'w', encoding='utf-8') as f:
-        json.dump(record, f, indent=1, sort_keys=True)
-        f.write('\n')
-
-
 def main():
     build = os.path.join(os.path.dirname(HERE), 'build')
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
@@ -311,26 +301,14 @@ def main():
     ap.add_argument('--bandwidth', type=int, default=100 << 30)
     ap.add_argument('--rounds', type=int, default=3)
     ap.add_argument('--boot-timeout', type=float, default=300.0)
-    ap.add_argument('--write-results', action='store_true',
-                    help='append the run to bench/data/qemu-migration.json')
-    ap.add_argument('--render', metavar='RECORD',
-                    help='render a record; measure nothing')
-    ap.add_argument('--output', metavar='FILE',
-                    help='with --render: write there instead of stdout')
+    results.add_record_args(ap, 'qemu-migration.json')
     args = ap.parse_args()
-    if args.render:
-        with open(args.render, encoding='utf-8') as f:
-            text = render_record(json.load(f))
-        if args.output:
-            with open(args.output, 'w', encoding='utf-8') as f:
-                f.write(text)
-        else:
-            print(text)
+    if results.render_record(args, render_record):
         return
     for what in ('qmpd', 'qemu', 'kernel', 'initrd'):
         if not getattr(args, what) or not os.path.exists(getattr(args, what)):
             sys.exit('missing %s: %r' % (what, getattr(args, what)))
-    results = {'qmpd': [], 'qemu': []}
+    rounds = {'qmpd': [], 'qemu': []}
     load_start = '%.2f' % os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix='qmpd-qmig-') as tmp:
         for n in range(args.rounds):
@@ -338,7 +316,7 @@ def main():
             for kind in order:
                 fig = run_one(kind, args, tmp, n)
                 print('round %d %s: %s' % (n, kind, fig), flush=True)
-                results[kind].append(fig)
+                rounds[kind].append(fig)
     meta = {
         'date': datetime.datetime.now(datetime.timezone.utc).strftime(
             '%Y-%m-%d %H:%M UTC'),
@@ -347,9 +325,9 @@ def main():
         'bandwidth': args.bandwidth, 'load_start': load_start,
         'load_end': '%.2f' % os.getloadavg()[0],
     }
-    print(render(results, meta))
+    print(render(rounds, meta))
     if args.write_results:
-        append_run(RECORD, results, meta)
+        results.append_run(RECORD, {'meta': meta, 'results': rounds})
 
 
 if __name__ == '__main__':
