@@ -10,9 +10,13 @@ set -e
 # socat, qemu-system-x86 (differential and guest tests), acpica-tools
 # (iasl), dmidecode, clang-format-16 (format check), clang (second
 # compiler), busybox-static (the guest's userland, tests/guest/).
+# Interoperability (tests/interop/): libvirt's daemon, client and QEMU
+# driver, and dpkg-dev, which unpacks QEMU's source package (its Python
+# QMP library, qtest programs and scripts are the clients we test with).
 PACKAGES="gcc pkg-config meson ninja-build python3 libglib2.0-dev \
 libjson-glib-dev libfdt-dev socat clang clang-format-16 qemu-system-x86 \
-acpica-tools dmidecode busybox-static"
+acpica-tools dmidecode busybox-static libvirt-daemon libvirt-clients \
+libvirt-daemon-driver-qemu dpkg-dev"
 
 # make fuzz (--fuzz): clang's sanitizer and libFuzzer runtimes, which clang
 # only recommends.
@@ -109,3 +113,62 @@ fetch_guest_kernel() {
 }
 
 guest_kernel_ready || fetch_guest_kernel
+
+# QEMU's Debian source package, unpacked here (tests/interop/ reads it).
+# It needs a deb-src entry for the suites the machine already uses.
+QEMU_SOURCE_DIR=/var/cache/qmpd/qemu-source
+QEMU_SOURCE_LIST=/etc/apt/sources.list.d/qmpd-deb-src.sources
+
+qemu_source_warn() {
+    echo "warning: no QEMU source in $QEMU_SOURCE_DIR: $1" >&2
+    echo "warning: the interoperability tests that need it will skip" >&2
+}
+
+# Writes a deb-src twin of the Debian sources entries (URIs and suites
+# as configured, so a mirror or snapshot keeps being used).
+add_deb_src() {
+    [ -f "$QEMU_SOURCE_LIST" ] && return 0
+    src=/etc/apt/sources.list.d/debian.sources
+    [ -f "$src" ] || return 1
+    sed -n '/^Types:/,/^$/p' "$src" | sed 's/^Types: .*/Types: deb-src/' \
+        >"$QEMU_SOURCE_LIST"
+    apt-get update -qq
+}
+
+fetch_qemu_source() {
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "the interop tests need QEMU's source in $QEMU_SOURCE_DIR" >&2
+        echo "run: sudo $0" >&2
+        return 0
+    fi
+    add_deb_src || {
+        qemu_source_warn "no /etc/apt/sources.list.d/debian.sources to copy"
+        return 0
+    }
+    mkdir -p "$(dirname "$QEMU_SOURCE_DIR")"
+    work=$(mktemp -d "$QEMU_SOURCE_DIR.XXXXXX") || {
+        qemu_source_warn "cannot make a folder next to $QEMU_SOURCE_DIR"
+        return 0
+    }
+    chown _apt "$work" 2>/dev/null || true
+    # The same upstream version as the installed qemu-system-x86.
+    ver=$(dpkg-query -W -f='${Version}' qemu-system-x86 2>/dev/null || true)
+    spec=qemu${ver:+=$ver}
+    if ! (cd "$work" && apt-get source -qq "$spec" >/dev/null 2>&1 ||
+        apt-get source -qq qemu >/dev/null 2>&1); then
+        rm -rf "$work"
+        qemu_source_warn "apt-get source qemu failed"
+        return 0
+    fi
+    tree=$(find "$work" -mindepth 1 -maxdepth 1 -type d -name 'qemu-*' | head -n 1)
+    if [ -z "$tree" ] || [ ! -d "$tree/python/qemu/qmp" ]; then
+        rm -rf "$work"
+        qemu_source_warn "the unpacked source has no python/qemu/qmp"
+        return 0
+    fi
+    rm -rf "$QEMU_SOURCE_DIR"
+    mv "$tree" "$QEMU_SOURCE_DIR"
+    rm -rf "$work"
+}
+
+[ -d "$QEMU_SOURCE_DIR/python/qemu/qmp" ] || fetch_qemu_source
