@@ -10,6 +10,75 @@
 #include "migration/migration.h"
 #include "prelude.h"
 
+/* ---- shared by the two state machines (migration.c) ---- */
+
+/** mig_sys: Returns: the system's operations (migration_set_system_ops). */
+const MigrationSystemOps *mig_sys(void);
+
+/** migration_now_ms: Returns: the monotonic clock in milliseconds. */
+gint64 migration_now_ms(void);
+
+/**
+ * migration_set_status:
+ * Moves *@where to @status and, when the "events" capability is on,
+ * sends the MIGRATION event (nothing when the status does not change).
+ */
+void migration_set_status(MigrationStatus *where, MigrationStatus status);
+
+/** migration_status_is_running: Returns: @s is a state of a live attempt. */
+bool migration_status_is_running(MigrationStatus s);
+
+/**
+ * mig_rp_message_encode:
+ * Writes one return-path message with a u32 payload (SHUT, PONG).
+ */
+void mig_rp_message_encode(guint8 msg[8], uint16_t type, uint32_t value);
+
+/* ---- the source (outgoing.c) ---- */
+
+/** migration_outgoing_running: Returns: an outgoing attempt is live. */
+bool migration_outgoing_running(void);
+
+/** migration_outgoing_cancel: Returns: a live outgoing attempt was told to
+ * stop. */
+bool migration_outgoing_cancel(void);
+
+/**
+ * migration_outgoing_query:
+ * Fills query-migrate's answer from the last outgoing attempt.
+ * Returns: there was one.
+ */
+bool migration_outgoing_query(MigrationInfo *info);
+
+/** migration_outgoing_shutdown: ends any attempt and forgets the last one. */
+void migration_outgoing_shutdown(void);
+
+/* ---- the destination (incoming.c) ---- */
+
+/**
+ * migration_incoming_register:
+ * Registers the configuration section's handler, which prepares the
+ * machine an incoming stream describes.
+ */
+bool migration_incoming_register(GError **errp);
+
+/** migration_incoming_running: Returns: an incoming attempt is live. */
+bool migration_incoming_running(void);
+
+/** migration_incoming_cancel: Returns: a live incoming attempt was cancelled.
+ */
+bool migration_incoming_cancel(void);
+
+/**
+ * migration_incoming_query:
+ * Fills query-migrate's answer from the incoming side.
+ * Returns: it has a status to report.
+ */
+bool migration_incoming_query(MigrationInfo *info);
+
+/** migration_incoming_shutdown: ends any attempt and stops listening. */
+void migration_incoming_shutdown(void);
+
 /** migration_fds_close_all: closes every named descriptor. */
 void migration_fds_close_all(void);
 

@@ -1,0 +1,399 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The destination's state machine (drawn in include/migration/migration.h):
+ * listen, tell qmpd's own stream from a QEMU hand-off by its magic, load
+ * the stream as it arrives and answer on the return path.
+ */
+
+#include "prelude.h"
+
+#include <string.h>
+
+#include "channel-internal.h"
+#include "hw/core/machine-config.h"
+#include "hw/core/machine-type.h"
+#include "migration-internal.h"
+#include "migration/config-section.h"
+#include "migration/mig-stream.h"
+#include "migration/migration.h"
+#include "migration/qemu-handoff.h"
+#include "migration/ram.h"
+#include "migration/savevm.h"
+#include "qapi-events.h"
+#include "qapi-visit.h"
+#include "qapi/clone.h"
+#include "util/error.h"
+
+/* Bytes asked for per read of an incoming channel. */
+#define INCOMING_READ_CHUNK (8u << 20)
+
+/*
+ * A read goes straight into the stream's buffer.  Should the attempt end
+ * while it is in flight, the stream is orphaned to the read, which frees
+ * it when it completes (the buffer must outlive the read).
+ */
+typedef struct ReadOp {
+    MigStream *stream;
+    bool orphaned;
+} ReadOp;
+
+typedef struct IncomingState {
+    MigrationStatus status;
+    bool allowed;
+    MigListener *listener;
+    SocketAddressList *addresses;
+    MigChannel *ch;
+    MigStream *stream;
+    LoadVM *lv;
+    GCancellable *cancel;
+    ReadOp *read_op; /* the read in flight */
+    guint8 magic[4]; /* chooses qmpd's stream or a QEMU hand-off */
+    bool prepared;
+    char *error;
+} IncomingState;
+
+static IncomingState in = {.status = MIGRATION_STATUS_NONE};
+
+static void incoming_release(void)
+{
+    if (in.read_op != NULL) {
+        in.read_op->orphaned = true;
+        in.read_op = NULL;
+        in.stream = NULL;
+    }
+    ram_migration_load_reset();
+    g_clear_pointer(&in.stream, mig_stream_free);
+    g_clear_pointer(&in.lv, loadvm_free);
+    g_clear_pointer(&in.listener, mig_listener_free);
+    g_clear_object(&in.cancel);
+}
+
+typedef struct ReplyData {
+    MigChannel *ch;
+    GBytes *msg;
+} ReplyData;
+
+static void reply_sent_cb(GObject *source, GAsyncResult *res, gpointer p)
+{
+    ReplyData *rd = p;
+
+    g_output_stream_write_all_finish(G_OUTPUT_STREAM(source), res, NULL, NULL);
+    mig_channel_free(rd->ch);
+    g_bytes_unref(rd->msg);
+    g_free(rd);
+}
+
+/* Answers on the return path (if opened), then closes the channel. */
+static void incoming_close_channel(bool ok)
+{
+    MigChannel *ch = g_steal_pointer(&in.ch);
+    ReplyData *rd;
+
+    if (ch == NULL) {
+        return;
+    }
+    if (ch->io == NULL || in.lv == NULL ||
+        !loadvm_return_path_requested(in.lv)) {
+        mig_channel_free(ch);
+        return;
+    }
+    rd = g_new0(ReplyData, 1);
+    rd->ch = ch;
+    {
+        g_autoptr(GByteArray) msg = g_byte_array_new();
+        guint8 shut[8];
+
+        /* The reason first, for a source that can only see its write fail. */
+        if (!ok && in.error != NULL) {
+            g_autoptr(GBytes) why = mig_rp_refusal_encode(in.error);
+
+            g_byte_array_append(msg, g_bytes_get_data(why, NULL),
+                                (guint)g_bytes_get_size(why));
+        }
+        mig_rp_message_encode(shut, MIG_RP_MSG_SHUT, ok ? 0 : 1);
+        g_byte_array_append(msg, shut, sizeof(shut));
+        rd->msg = g_byte_array_free_to_bytes(g_steal_pointer(&msg));
+    }
+    g_output_stream_write_all_async(
+        ch->out, g_bytes_get_data(rd->msg, NULL), g_bytes_get_size(rd->msg),
+        G_PRIORITY_DEFAULT, NULL, reply_sent_cb, rd);
+}
+
+static void incoming_fail(bool cancelled, const char *message)
+{
+    if (in.prepared) {
+        in.prepared = false;
+        mig_sys()->incoming_abort();
+    }
+    g_free(in.error);
+    in.error = g_strdup(message);
+    incoming_close_channel(false);
+    incoming_release();
+    migration_set_status(&in.status, cancelled ? MIGRATION_STATUS_CANCELLED
+                                               : MIGRATION_STATUS_FAILED);
+}
+
+static void incoming_complete(void)
+{
+    RunState source_state = RUN_STATE_RUNNING;
+
+    global_state_received(&source_state);
+    in.prepared = false;
+    mig_sys()->incoming_finish(source_state);
+    incoming_close_channel(true);
+    incoming_release();
+    migration_set_status(&in.status, MIGRATION_STATUS_COMPLETED);
+}
+
+static void incoming_read_cb(GObject *source, GAsyncResult *res, gpointer p);
+
+static void incoming_read_more(void)
+{
+    ReadOp *op = g_new0(ReadOp, 1);
+
+    op->stream = in.stream;
+    in.read_op = op;
+    g_input_stream_read_async(
+        in.ch->in, mig_stream_feed_reserve(in.stream, INCOMING_READ_CHUNK),
+        INCOMING_READ_CHUNK, G_PRIORITY_DEFAULT, in.cancel, incoming_read_cb,
+        op);
+}
+
+static void incoming_read_cb(GObject *source, GAsyncResult *res, gpointer p)
+{
+    ReadOp *op = p;
+    g_autoptr(GError) err = NULL;
+    gssize got = g_input_stream_read_finish(G_INPUT_STREAM(source), res, &err);
+    const GError *serr;
+
+    if (op->orphaned) {
+        mig_stream_free(op->stream);
+        g_free(op);
+        return; /* a cancelled attempt's late read */
+    }
+    g_free(op);
+    in.read_op = NULL;
+    if (got < 0) {
+        if (g_error_matches(err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+            return; /* migration_cancel() already finished the job */
+        }
+        incoming_fail(false, err->message);
+        return;
+    }
+    if (got == 0) {
+        mig_stream_feed_eof(in.stream);
+    } else {
+        mig_stream_feed_commit(in.stream, (gsize)got);
+        if (mig_stream_buffered(in.stream) < mig_stream_wanted(in.stream)) {
+            incoming_read_more();
+            return;
+        }
+    }
+    switch (loadvm_step(in.lv, in.stream)) {
+    case LOADVM_DONE:
+        incoming_complete();
+        return;
+    case LOADVM_ERROR:
+        serr = mig_stream_get_error(in.stream);
+        incoming_fail(false, serr->message);
+        return;
+    case LOADVM_MORE:
+        break;
+    }
+    incoming_read_more();
+}
+
+/*
+ * The source pings once a pass has converged and keeps the guest running
+ * until the PONG: everything before the PING is loaded by now.  The
+ * return path carries nothing else until the final SHUT, so this short
+ * write does not block.  A failure is left to the read side, which sees
+ * the same vanished source.
+ */
+static void incoming_answer_ping(uint32_t value, gpointer opaque)
+{
+    guint8 msg[8];
+
+    mig_rp_message_encode(msg, MIG_RP_MSG_PONG, value);
+    if (in.ch != NULL && in.ch->io != NULL) {
+        g_output_stream_write_all(in.ch->out, msg, sizeof(msg), NULL, NULL,
+                                  NULL);
+    }
+}
+
+/* qmpd's own stream: the magic read so far is its first bytes. */
+static void incoming_load_stream(void)
+{
+    const char *type = machine_config_get()->type;
+    const MachineType *mt = type != NULL ? machine_type_find(type) : NULL;
+
+    in.stream = mig_stream_new();
+    memcpy(mig_stream_feed_reserve(in.stream, sizeof(in.magic)), in.magic,
+           sizeof(in.magic));
+    mig_stream_feed_commit(in.stream, sizeof(in.magic));
+    in.lv = loadvm_new(mt != NULL ? mt->name : NULL);
+    loadvm_set_ping_handler(in.lv, incoming_answer_ping, NULL);
+    global_state_reset();
+    ram_migration_load_reset();
+    incoming_read_more();
+}
+
+/*
+ * Exactly four bytes, so that a QEMU hand-off's channel reaches QEMU
+ * with nothing of its stream consumed.
+ */
+static void incoming_magic_cb(GObject *source, GAsyncResult *res, gpointer p)
+{
+    g_autoptr(GError) err = NULL;
+    gsize got = 0;
+    uint32_t magic;
+
+    if (!g_input_stream_read_all_finish(G_INPUT_STREAM(source), res, &got,
+                                        &err)) {
+        if (!g_error_matches(err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+            incoming_fail(false, err->message);
+        }
+        return;
+    }
+    memcpy(&magic, in.magic, sizeof(magic));
+    magic = GUINT32_FROM_BE(magic);
+    if (got == sizeof(in.magic) && magic == MIG_QEMU_MAGIC) {
+        MigChannel *ch = g_steal_pointer(&in.ch);
+
+        incoming_release();
+        mig_qemu_incoming_start(ch, mig_sys());
+        return;
+    }
+    if (got < sizeof(in.magic)) {
+        incoming_fail(false, "the stream ended before its header");
+        return;
+    }
+    incoming_load_stream();
+}
+
+static void incoming_connected_cb(MigChannel *ch, const GError *err,
+                                  gpointer opaque)
+{
+    if (ch == NULL) {
+        incoming_fail(false, err->message);
+        return;
+    }
+    in.ch = ch;
+    migration_set_status(&in.status, MIGRATION_STATUS_ACTIVE);
+    g_input_stream_read_all_async(in.ch->in, in.magic, sizeof(in.magic),
+                                  G_PRIORITY_DEFAULT, in.cancel,
+                                  incoming_magic_cb, NULL);
+}
+
+void migration_incoming_ended(bool cancelled, const char *error)
+{
+    g_free(in.error);
+    in.error = g_strdup(error);
+    migration_set_status(&in.status, error == NULL ? MIGRATION_STATUS_COMPLETED
+                                     : cancelled   ? MIGRATION_STATUS_CANCELLED
+                                                   : MIGRATION_STATUS_FAILED);
+}
+
+void migration_incoming_allow(void)
+{
+    in.allowed = true;
+}
+
+bool migration_incoming_listen(const MigrationAddress *addr, GError **errp)
+{
+    g_return_val_if_fail(mig_sys() != NULL, false);
+    if (migration_status_is_running(in.status)) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "The incoming migration has already been started");
+        return false;
+    }
+    if (!in.allowed) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "'-incoming' was not specified on the command line");
+        return false;
+    }
+    if (in.status == MIGRATION_STATUS_COMPLETED) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "Illegal migration incoming state: %s",
+                    MigrationStatus_str(in.status));
+        return false;
+    }
+    in.listener = mig_listener_new(addr, incoming_connected_cb, NULL, errp);
+    if (in.listener == NULL) {
+        return false;
+    }
+    qapi_free_SocketAddressList(in.addresses);
+    in.addresses = mig_listener_addresses(in.listener);
+    g_clear_pointer(&in.error, g_free);
+    in.cancel = g_cancellable_new();
+    migration_set_status(&in.status, MIGRATION_STATUS_SETUP);
+    return true;
+}
+
+bool migration_incoming_setup(const MigrationAddress *addr, GError **errp)
+{
+    migration_incoming_allow();
+    return addr == NULL || migration_incoming_listen(addr, errp);
+}
+
+static bool incoming_apply_config(const MachineProperties *cfg, GError **errp)
+{
+    if (!mig_sys()->incoming_prepare(cfg, errp)) {
+        return false;
+    }
+    in.prepared = true;
+    return true;
+}
+
+bool migration_incoming_register(GError **errp)
+{
+    return migration_config_section_register(incoming_apply_config, errp);
+}
+
+bool migration_incoming_running(void)
+{
+    return migration_status_is_running(in.status);
+}
+
+bool migration_incoming_cancel(void)
+{
+    if (!migration_status_is_running(in.status)) {
+        return false;
+    }
+    if (in.cancel != NULL) {
+        g_cancellable_cancel(in.cancel);
+    }
+    incoming_fail(true, "the incoming migration was cancelled");
+    return true;
+}
+
+bool migration_incoming_query(MigrationInfo *info)
+{
+    if (in.status == MIGRATION_STATUS_NONE) {
+        return false;
+    }
+    info->has_status = true;
+    info->status = in.status;
+    if (in.status == MIGRATION_STATUS_SETUP && in.addresses != NULL) {
+        info->socket_address = QAPI_CLONE(SocketAddressList, in.addresses);
+    }
+    if (in.error != NULL && (in.status == MIGRATION_STATUS_FAILED ||
+                             in.status == MIGRATION_STATUS_CANCELLED)) {
+        info->error_desc = g_strdup(in.error);
+    }
+    return true;
+}
+
+void migration_incoming_shutdown(void)
+{
+    if (in.cancel != NULL) {
+        g_cancellable_cancel(in.cancel);
+    }
+    g_clear_pointer(&in.ch, mig_channel_free);
+    incoming_release();
+    g_clear_pointer(&in.addresses, qapi_free_SocketAddressList);
+    g_clear_pointer(&in.error, g_free);
+    in.status = MIGRATION_STATUS_NONE;
+    in.allowed = false;
+    in.prepared = false;
+}
