@@ -461,20 +461,28 @@ static void test_transport(const char *kind)
     }
     dir = qtest_make_tmpdir();
     start_source_guest(&src, &g, dir, boot);
-    if (!g_str_equal(kind, "file")) {
+    if (!g_str_equal(kind, "file") && !g_str_equal(kind, "channels")) {
         start_bare_dest(&dst, dir, "dst", "-incoming defer");
     }
     if (g_str_equal(kind, "unix")) {
         uri = g_strdup_printf("unix:%s/mig.sock", dir);
         migrate_and_check(&src, &dst, boot, uri, LISTEN_FIRST);
     } else if (g_str_equal(kind, "channels")) {
-        /* The same unix socket, spelled as a "channels" argument. */
+        /*
+         * The same unix socket, spelled as a "channels" argument on the
+         * source and as a keyval channel on the destination's command
+         * line, so it listens before its monitor is up.
+         */
         g_autofree char *channels = g_strdup_printf(
             "[{\"channel-type\": \"main\", \"addr\": {\"transport\": "
             "\"socket\", \"type\": \"unix\", \"path\": \"%s/mig.sock\"}}]",
             dir);
+        g_autofree char *opts =
+            g_strdup_printf("-incoming channel-type=main,addr.transport=socket,"
+                            "addr.type=unix,addr.path=%s/mig.sock",
+                            dir);
 
-        incoming_channels(dst.qmp, channels);
+        start_bare_dest(&dst, dir, "dst", opts);
         migrate_channels(src.qmp, channels);
         migrate_and_check(&src, &dst, boot, NULL, LISTEN_NONE);
     } else if (g_str_equal(kind, "tcp")) {
