@@ -42,8 +42,8 @@ static const CmdlineParam machine_params[] = {
 };
 
 static const CmdlineParam smp_params[] = {
-    {"cpus", NUM}, {"maxcpus", NUM}, {"sockets", NUM}, {"dies", NUM},
-    {"clusters", NUM}, {"cores", NUM}, {"threads", NUM}, {NULL},
+    {"cpus", NUM},     {"maxcpus", NUM}, {"sockets", NUM}, {"dies", NUM},
+    {"clusters", NUM}, {"cores", NUM},   {"threads", NUM}, {NULL},
 };
 
 static const CmdlineParam memory_params[] = {
@@ -54,8 +54,9 @@ static const CmdlineParam memory_params[] = {
 };
 
 static const CmdlineParam boot_params[] = {
-    {"order", STR},       {"once", STR},        {"menu", BOOL},
-    {"splash", STR},      {"splash-time", NUM}, {"reboot-timeout", NUM},
+    {"order", STR},       {"once", STR},
+    {"menu", BOOL},       {"splash", STR},
+    {"splash-time", NUM}, {"reboot-timeout", NUM},
     {"strict", BOOL},     {NULL},
 };
 
@@ -79,9 +80,9 @@ static const CmdlineParam mon_params[] = {
 };
 
 static const CmdlineParam chardev_params[] = {
-    {"backend", STR}, {"path", STR},     {"host", STR},    {"port", STR},
-    {"server", BOOL}, {"wait", BOOL},    {"reconnect", NUM}, {"signal", BOOL},
-    {"append", BOOL}, {"size", SIZE},    {"mux", BOOL},    {NULL},
+    {"backend", STR}, {"path", STR},  {"host", STR},      {"port", STR},
+    {"server", BOOL}, {"wait", BOOL}, {"reconnect", NUM}, {"signal", BOOL},
+    {"append", BOOL}, {"size", SIZE}, {"mux", BOOL},      {NULL},
 };
 
 static const CmdlineParam fw_cfg_params[] = {
@@ -106,8 +107,8 @@ static const CmdlineParam option_rom_params[] = {
 };
 
 static const CmdlineParam semihosting_params[] = {
-    {"enable", BOOL}, {"target", STR}, {"chardev", STR},
-    {"userspace", BOOL}, {"arg", STR}, {NULL},
+    {"enable", BOOL},    {"target", STR}, {"chardev", STR},
+    {"userspace", BOOL}, {"arg", STR},    {NULL},
 };
 
 static const CmdlineParam no_params[] = {{NULL}};

@@ -162,11 +162,10 @@ MemdevList *qmp_query_memdev(GError **errp)
         };
         const MachineType *mt = machine_type_find(b->type_name);
 
-        QAPI_LIST_APPEND(tail,
-                         memdev_new(mt != NULL && mt->has_pc_memory_map
-                                        ? "pc.ram"
-                                        : "ram",
-                                    &ram));
+        QAPI_LIST_APPEND(
+            tail,
+            memdev_new(mt != NULL && mt->has_pc_memory_map ? "pc.ram" : "ram",
+                       &ram));
     }
     object_property_iter_init(&iter, objects);
     while ((prop = object_property_iter_next(&iter)) != NULL) {

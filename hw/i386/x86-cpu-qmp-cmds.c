@@ -37,8 +37,9 @@ CpuDefinitionInfoList *qmp_query_cpu_definitions(GError **errp)
     return list;
 }
 
-CpuModelExpansionInfo *qmp_query_cpu_model_expansion(
-    CpuModelExpansionType type, CpuModelInfo *model, GError **errp)
+CpuModelExpansionInfo *qmp_query_cpu_model_expansion(CpuModelExpansionType type,
+                                                     CpuModelInfo *model,
+                                                     GError **errp)
 {
     if (x86_cpu_model_find(model->name) == NULL) {
         g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,

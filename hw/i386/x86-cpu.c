@@ -317,9 +317,8 @@ bool x86_cpus_create(Object *machine, const MachineProperties *cfg,
     for (int64_t i = 0; i < cfg->smp->cpus; i++) {
         g_autoptr(Object) cpu = x86_cpu_create(model, cfg->smp, i, errp);
 
-        if (cpu == NULL ||
-            object_property_add_child(unattached, "device[*]", cpu, errp) ==
-                NULL) {
+        if (cpu == NULL || object_property_add_child(unattached, "device[*]",
+                                                     cpu, errp) == NULL) {
             return false;
         }
     }
@@ -341,10 +340,10 @@ GPtrArray *x86_cpus_list(void)
     }
     object_property_iter_init(&iter, unattached);
     while ((prop = object_property_iter_next(&iter)) != NULL) {
-        Object *child = g_str_has_prefix(prop->type, "child<")
-                            ? object_resolve_path_component(unattached,
-                                                            prop->name)
-                            : NULL;
+        Object *child =
+            g_str_has_prefix(prop->type, "child<")
+                ? object_resolve_path_component(unattached, prop->name)
+                : NULL;
 
         if (x86_cpu_get_index(child) >= 0) {
             g_ptr_array_add(cpus, child);

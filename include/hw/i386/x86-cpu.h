@@ -9,8 +9,8 @@
  * QEMU unchanged.
  */
 
-#include "prelude.h"
 #include "hw/core/qdev.h"
+#include "prelude.h"
 #include "qapi-types.h"
 
 #define TYPE_X86_CPU "x86_64-cpu"
