@@ -38,9 +38,14 @@ VersionInfo *qmp_query_version(GError **errp)
     VersionInfo *info = g_new0(VersionInfo, 1);
 
     info->qemu = g_new0(VersionTriple, 1);
-    info->qemu->major = QMPD_VERSION_MAJOR;
-    info->qemu->minor = QMPD_VERSION_MINOR;
-    info->qemu->micro = QMPD_VERSION_MICRO;
+    /*
+     * Clients gate features on this triple (libvirt needs 4.2 or later),
+     * so it names the QEMU interfaces qmpd implements; qmpd's own release
+     * is in @package.
+     */
+    info->qemu->major = QMPD_QEMU_MAJOR;
+    info->qemu->minor = QMPD_QEMU_MINOR;
+    info->qemu->micro = QMPD_QEMU_MICRO;
     info->package = g_strdup(QMPD_PACKAGE);
     return info;
 }

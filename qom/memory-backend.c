@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Host memory backends ("memory-backend-ram", "memory-backend-memfd"):
- * user-creatable objects that record how guest RAM is to be provided.
- * Allocation is left to the machine.
+ * Host memory backends ("memory-backend-ram", "memory-backend-memfd",
+ * and "memory-backend-file", which exists to be described but cannot be
+ * created): user-creatable objects that record how guest RAM is to be
+ * provided.  Allocation is left to the machine.
  */
 
 #include "prelude.h"
@@ -254,6 +255,90 @@ static void memory_backend_memfd_class_init(ObjectClass *klass,
         "Huge page size in bytes");
 }
 
+/* ---- memory-backend-file: described, never completed ---- */
+
+typedef struct MemoryBackendFile {
+    MemoryBackend parent_obj;
+    char *mem_path;
+    bool discard_data;
+    bool readonly;
+    bool pmem;
+} MemoryBackendFile;
+
+#define MEMORY_BACKEND_FILE(obj) \
+    OBJECT_CHECK(MemoryBackendFile, obj, TYPE_MEMORY_BACKEND_FILE)
+
+static char *file_mem_path_get(Object *obj, GError **errp)
+{
+    return g_strdup(MEMORY_BACKEND_FILE(obj)->mem_path);
+}
+
+static bool file_mem_path_set(Object *obj, const char *value, GError **errp)
+{
+    MemoryBackendFile *f = MEMORY_BACKEND_FILE(obj);
+
+    g_free(f->mem_path);
+    f->mem_path = g_strdup(value);
+    return true;
+}
+
+#define FILE_FLAG_ACCESSORS(member)                                     \
+    static bool file_##member##_get(Object *obj, GError **errp)         \
+    {                                                                   \
+        return MEMORY_BACKEND_FILE(obj)->member;                        \
+    }                                                                   \
+    static bool file_##member##_set(Object *obj, bool v, GError **errp) \
+    {                                                                   \
+        MEMORY_BACKEND_FILE(obj)->member = v;                           \
+        return true;                                                    \
+    }
+
+FILE_FLAG_ACCESSORS(discard_data)
+FILE_FLAG_ACCESSORS(readonly)
+FILE_FLAG_ACCESSORS(pmem)
+
+/*
+ * qmpd's RAM is anonymous or memfd memory it maps itself, and backends
+ * are not handed to QEMU, so a file-backed one would be a promise not
+ * kept: the type is listed and described, but creating one fails.
+ */
+static bool memory_backend_file_complete(Object *obj, GError **errp)
+{
+    g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                "'%s' is not supported: qmpd backs guest RAM with anonymous "
+                "or memfd memory only",
+                TYPE_MEMORY_BACKEND_FILE);
+    return false;
+}
+
+static void memory_backend_file_finalize(Object *obj)
+{
+    g_free(MEMORY_BACKEND_FILE(obj)->mem_path);
+}
+
+static void memory_backend_file_class_init(ObjectClass *klass, const void *data)
+{
+    ((MemoryBackendClass *)klass)->kind = MEMORY_BACKEND_KIND_RAM;
+    USER_CREATABLE_CLASS(klass)->complete = memory_backend_file_complete;
+    object_property_set_description(
+        object_class_property_add_str(klass, "mem-path", file_mem_path_get,
+                                      file_mem_path_set),
+        "File (or hugetlbfs directory) backing the memory");
+    object_property_set_description(
+        object_class_property_add_bool(klass, "discard-data",
+                                       file_discard_data_get,
+                                       file_discard_data_set),
+        "Drop the file's contents when the backend goes away");
+    object_property_set_description(
+        object_class_property_add_bool(klass, "readonly", file_readonly_get,
+                                       file_readonly_set),
+        "Map the file read-only");
+    object_property_set_description(
+        object_class_property_add_bool(klass, "pmem", file_pmem_get,
+                                       file_pmem_set),
+        "The file is persistent memory");
+}
+
 static const InterfaceInfo memory_backend_interfaces[] = {
     {TYPE_USER_CREATABLE},
     {NULL},
@@ -283,11 +368,20 @@ static const TypeInfo memory_backend_memfd_info = {
     .class_init = memory_backend_memfd_class_init,
 };
 
+static const TypeInfo memory_backend_file_info = {
+    .name = TYPE_MEMORY_BACKEND_FILE,
+    .parent = TYPE_MEMORY_BACKEND,
+    .instance_size = sizeof(MemoryBackendFile),
+    .instance_finalize = memory_backend_file_finalize,
+    .class_init = memory_backend_file_class_init,
+};
+
 void memory_backend_register_types(void)
 {
     type_register_static(&memory_backend_info);
     type_register_static(&memory_backend_ram_info);
     type_register_static(&memory_backend_memfd_info);
+    type_register_static(&memory_backend_file_info);
 }
 
 /* ---- accessors ---- */

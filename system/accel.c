@@ -7,6 +7,9 @@
 
 #include "prelude.h"
 
+#include <unistd.h>
+
+#include "qom/object.h"
 #include "system/accel.h"
 #include "system/clock.h"
 #include "util/error.h"
@@ -108,4 +111,42 @@ void accel_reset(void)
         qemu_clock_set_virtual_manual(false);
     }
     current_accel = NULL;
+}
+
+bool accel_kvm_is_usable(void)
+{
+    /* What QEMU itself needs: the device opened read-write. */
+    return access("/dev/kvm", R_OK | W_OK) == 0;
+}
+
+/*
+ * The accelerators as QOM types, as QEMU names them, so that clients
+ * which check for "tcg-accel" in qom-list-types find the ones qmpd can
+ * select.  No object of these types is ever created: the selection lives
+ * in the machine configuration (accel.type).
+ */
+static const TypeInfo accel_type_info = {
+    .name = TYPE_ACCEL,
+    .parent = TYPE_OBJECT,
+    .abstract = true,
+};
+
+static const TypeInfo accel_type_infos[] = {
+    {.name = "qtest" ACCEL_CLASS_SUFFIX, .parent = TYPE_ACCEL},
+    {.name = "tcg" ACCEL_CLASS_SUFFIX, .parent = TYPE_ACCEL},
+    {.name = "kvm" ACCEL_CLASS_SUFFIX, .parent = TYPE_ACCEL},
+};
+
+void accel_register_types(void)
+{
+    static bool registered;
+
+    if (registered) {
+        return;
+    }
+    registered = true;
+    type_register_static(&accel_type_info);
+    for (gsize i = 0; i < G_N_ELEMENTS(accel_type_infos); i++) {
+        type_register_static(&accel_type_infos[i]);
+    }
 }

@@ -14,6 +14,7 @@
 #include "hw/core/machine-config.h"
 #include "hw/core/machine-type.h"
 #include "hw/core/machine.h"
+#include "hw/i386/x86-cpu.h"
 #include "hw/nvram/fw_cfg.h"
 #include "hw/rtc/rtc-device.h"
 #include "migration/qemu-handoff.h"
@@ -115,6 +116,11 @@ static bool machine_realize(GError **errp)
 
     if (machine == NULL ||
         !machine_board_init(full->type, full->memory->size, machine, errp)) {
+        return false;
+    }
+    /* First, so CPU N is /machine/unattached/device[N] as in QEMU. */
+    if (mt->default_cpu_model != NULL &&
+        !x86_cpus_create(machine, full, errp)) {
         return false;
     }
     if (mt->has_rtc && !pc_rtc_create(machine, full, errp)) {

@@ -17,10 +17,15 @@
 
 #include "accel/qemu-backend.h"
 #include "chardev/char.h"
+#include "hw/char/serial-isa.h"
 #include "hw/core/machine-board.h"
 #include "hw/core/machine-config.h"
 #include "hw/core/machine-type.h"
 #include "hw/core/machine.h"
+#include "hw/i386/pc.h"
+#include "hw/i386/x86-cpu.h"
+#include "hw/nvram/fw_cfg.h"
+#include "hw/rtc/rtc-device.h"
 #include "migration/migration.h"
 #include "monitor/monitor.h"
 #include "qapi-commands.h"
@@ -345,6 +350,22 @@ static void qmpd_cleanup(QmpCommandList *cmds)
     qmp_command_list_free(cmds);
 }
 
+/*
+ * Every QOM type the daemon has, registered up front so that
+ * qom-list-types, qom-list-properties and device-list-properties answer
+ * for all of them before any board exists.
+ */
+static void register_all_types(void)
+{
+    machine_types_register();
+    accel_register_types();
+    pc_register_types();
+    x86_cpu_register_types();
+    rtc_register_types();
+    serial_register_types();
+    fw_cfg_register_types();
+}
+
 int main(int argc, char **argv)
 {
     g_autoptr(GError) err = NULL;
@@ -375,8 +396,10 @@ int main(int argc, char **argv)
         return 0;
     }
     if (cl->show_version) {
-        printf("%s version %s (QEMU-compatible monitor core)\n", prog_name,
-               QMPD_VERSION);
+        printf("%s version %s (QEMU-compatible monitor core, QEMU %d.%d.%d "
+               "interfaces)\n",
+               prog_name, QMPD_VERSION, QMPD_QEMU_MAJOR, QMPD_QEMU_MINOR,
+               QMPD_QEMU_MICRO);
         return 0;
     }
 
@@ -404,6 +427,7 @@ int main(int argc, char **argv)
         return 1;
     }
 
+    register_all_types();
     cmds = qmp_command_list_new();
     if (!qmpd_init(cl, cmds, &err)) {
         fprintf(stderr, "%s: %s\n", prog_name, err->message);

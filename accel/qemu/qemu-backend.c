@@ -39,6 +39,8 @@
 /*
  * Commands qmpd keeps answering after the hand-off: the configuration it
  * owns, its own chardevs, fd sets and monitors, and the protocol itself.
+ * The probing commands (query-machines, query-cpus-fast, ...) are not
+ * here: once QEMU runs the guest, QEMU's answers are the true ones.
  */
 static const char *const local_commands[] = {
     "qmp_capabilities",
@@ -55,6 +57,9 @@ static const char *const local_commands[] = {
     "query-fdsets",
     "getfd",
     "closefd",
+    /* The chardevs yank breaks are qmpd's, and so is the channel QEMU got. */
+    "yank",
+    "query-yank",
     NULL,
 };
 

@@ -45,6 +45,34 @@ static const MachineMember machine_members[] = {
 
 static Object *machine_obj;
 
+/*
+ * What an unset member reads as: QEMU's qom-get never answers null, so an
+ * unset member reads as its type's empty value.  The UUID reads as the
+ * all-zero UUID, as query-uuid reports it; other strings as "", lists as
+ * [] and structures as {}.  Writing that value back may set the member
+ * (an explicit zero UUID) or be refused (an empty file name).
+ */
+static JsonNode *machine_member_unset_value(ObjectProperty *prop)
+{
+    JsonNode *node;
+
+    if (g_str_equal(prop->name, "uuid")) {
+        return json_node_init_string(json_node_alloc(),
+                                     "00000000-0000-0000-0000-000000000000");
+    }
+    if (g_str_equal(prop->type, "str")) {
+        return json_node_init_string(json_node_alloc(), "");
+    }
+    if (prop->type[0] == '[') {
+        node = json_node_new(JSON_NODE_ARRAY);
+        json_node_take_array(node, json_array_new());
+        return node;
+    }
+    node = json_node_new(JSON_NODE_OBJECT);
+    json_node_take_object(node, json_object_new());
+    return node;
+}
+
 static JsonNode *machine_member_get(Object *obj, ObjectProperty *prop,
                                     GError **errp)
 {
@@ -54,7 +82,7 @@ static JsonNode *machine_member_get(Object *obj, ObjectProperty *prop,
     JsonObject *members = json_node_get_object(json);
 
     if (!json_object_has_member(members, prop->name)) {
-        return json_node_new(JSON_NODE_NULL);
+        return machine_member_unset_value(prop);
     }
     return json_node_copy(json_object_get_member(members, prop->name));
 }

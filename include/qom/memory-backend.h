@@ -19,6 +19,8 @@
 #define TYPE_MEMORY_BACKEND "memory-backend"
 #define TYPE_MEMORY_BACKEND_RAM "memory-backend-ram"
 #define TYPE_MEMORY_BACKEND_MEMFD "memory-backend-memfd"
+/* Listed and described; creating one fails (docs/system/qemu-compat.md). */
+#define TYPE_MEMORY_BACKEND_FILE "memory-backend-file"
 
 typedef enum MemoryBackendKind {
     MEMORY_BACKEND_KIND_RAM,

@@ -16,6 +16,10 @@
 
 #include "prelude.h"
 
+#define TYPE_ACCEL "accel"
+/* An accelerator's QOM type is its name with this suffix ("tcg-accel"). */
+#define ACCEL_CLASS_SUFFIX "-accel"
+
 typedef struct AccelOps {
     const char *name;
     /* Brings the accelerator up; runs once, from accel_select(). */
@@ -67,3 +71,17 @@ const AccelOps *accel_find(const char *name);
  * can pick again (and tests can start over).
  */
 void accel_reset(void);
+
+/**
+ * accel_kvm_is_usable:
+ * Returns: true when /dev/kvm can be opened for reading and writing, so a
+ * QEMU started with accel.type kvm could use it.
+ */
+bool accel_kvm_is_usable(void);
+
+/**
+ * accel_register_types:
+ * Registers the abstract QOM type "accel" and one type per accelerator
+ * ("qtest-accel", "tcg-accel", "kvm-accel"); idempotent.
+ */
+void accel_register_types(void);

@@ -69,6 +69,35 @@ static const Step plain_steps[] = {
      "3}}",
      "remove-fd", 0},
     {"{\"execute\": \"query-fdsets\"}", "query-fdsets", 0},
+    /* The probing surface (probe-test.c checks the values). */
+    {"{\"execute\": \"device-list-properties\", \"arguments\": "
+     "{\"typename\": \"nope\"}}",
+     "device-list-properties", 0},
+    {"{\"execute\": \"qom-list-properties\", \"arguments\": "
+     "{\"typename\": \"nope\"}}",
+     "qom-list-properties", 0},
+    {"{\"execute\": \"query-command-line-options\", \"arguments\": "
+     "{\"option\": \"nope\"}}",
+     "query-command-line-options", 0},
+    {"{\"execute\": \"query-cpu-model-expansion\", \"arguments\": "
+     "{\"type\": \"full\", \"model\": {\"name\": \"nope\"}}}",
+     "query-cpu-model-expansion", 0},
+    {"{\"execute\": \"query-sev-capabilities\"}", "query-sev-capabilities", 0},
+    {"{\"execute\": \"query-hotpluggable-cpus\"}", "query-hotpluggable-cpus",
+     0},
+    {"{\"execute\": \"migrate-pause\"}", "migrate-pause", 0},
+    {"{\"execute\": \"yank\", \"arguments\": {\"instances\": "
+     "[{\"type\": \"chardev\", \"id\": \"nope\"}]}}",
+     "yank", 0},
+    {"{\"execute\": \"yank\", \"arguments\": {\"instances\": "
+     "[{\"type\": \"migration\"}]}}",
+     "yank", 0},
+    {"{\"execute\": \"query-target\"}", "query-target", 0},
+    {"{\"execute\": \"query-kvm\"}", "query-kvm", 0},
+    {"{\"execute\": \"query-cpus-fast\"}", "query-cpus-fast", 0},
+    {"{\"execute\": \"query-memdev\"}", "query-memdev", 0},
+    {"{\"execute\": \"query-pci\"}", "query-pci", 0},
+    {"{\"execute\": \"query-iothreads\"}", "query-iothreads", 0},
     {"{\"execute\": \"query-status\", \"id\": {\"deep\": [[[{}]]]}}", NULL,
      STEP_STATUS},
 };

@@ -267,8 +267,26 @@ static void test_creatable_types(void)
         g_string_append_printf(
             names, "%s ", object_class_get_name(g_ptr_array_index(list, i)));
     }
+    /* memory-backend-file is listed although completing one fails. */
     g_assert_cmpstr(names->str, ==,
-                    "memory-backend-memfd memory-backend-ram test-picky ");
+                    "memory-backend-file memory-backend-memfd "
+                    "memory-backend-ram test-picky ");
+}
+
+/* memory-backend-file is described, but no object of it can come to be. */
+static void test_file_backend_refused(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(JsonObject) props = json_object_new();
+
+    json_object_set_int_member(props, "size", 1 << 20);
+    json_object_set_string_member(props, "mem-path", "/dev/shm/x");
+    g_assert_null(
+        object_add_from_json("memory-backend-file", "f0", props, &err));
+    g_assert_error(err, QMPD_ERROR, QMPD_ERROR_GENERIC);
+    g_assert_true(g_str_has_prefix(err->message,
+                                   "'memory-backend-file' is not supported"));
+    g_assert_null(object_resolve_path("/objects/f0", NULL));
 }
 
 int main(int argc, char **argv)
@@ -285,5 +303,7 @@ int main(int argc, char **argv)
     g_test_add_func("/qom/user-creatable/id-wellformed", test_id_wellformed);
     g_test_add_func("/qom/user-creatable/creatable-types",
                     test_creatable_types);
+    g_test_add_func("/qom/user-creatable/file-backend-refused",
+                    test_file_backend_refused);
     return g_test_run();
 }
