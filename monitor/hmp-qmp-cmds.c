@@ -12,13 +12,42 @@
 #include "qapi-commands.h"
 #include "util/error.h"
 
-/* Whether @index names a CPU qmpd reports (query-cpus-fast). */
-static bool hmp_cpu_exists(int64_t index)
+static JsonObject *member_object(JsonObject *obj, const char *name)
+{
+    return obj != NULL && json_object_has_member(obj, name)
+               ? json_object_get_object_member(obj, name)
+               : NULL;
+}
+
+/* Whether @index is below the configured smp.cpus. */
+static bool hmp_cpu_configured(int64_t index)
 {
     g_autoptr(JsonNode) ret =
-        monitor_run_command("query-cpus-fast", NULL, NULL);
+        monitor_run_command("query-machine-config", NULL, NULL);
+    JsonObject *config =
+        member_object(ret != NULL ? json_node_get_object(ret) : NULL, "config");
+    JsonObject *smp = member_object(config, "smp");
+
+    return smp != NULL && index >= 0 &&
+           index < json_object_get_int_member_with_default(smp, "cpus", 0);
+}
+
+/*
+ * Whether @index names a CPU: one query-cpus-fast lists or, where qmpd
+ * has no such command, one of the configured machine's smp.cpus (the
+ * CPUs QEMU will have).  qmp-shell -H always sends cpu-index 0.
+ */
+static bool hmp_cpu_exists(int64_t index)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(JsonNode) ret =
+        monitor_run_command("query-cpus-fast", NULL, &err);
     JsonArray *list = ret != NULL ? json_node_get_array(ret) : NULL;
 
+    if (ret == NULL &&
+        g_error_matches(err, QMPD_ERROR, QMPD_ERROR_COMMAND_NOT_FOUND)) {
+        return hmp_cpu_configured(index);
+    }
     for (guint i = 0; list != NULL && i < json_array_get_length(list); i++) {
         JsonObject *cpu = json_array_get_object_element(list, i);
 
