@@ -437,11 +437,6 @@ static void hmp_qom_get(Monitor *mon, char **argv)
     monitor_printf(mon, "%s\n", text->str);
 }
 
-static void hmp_info(Monitor *mon, char **argv)
-{
-    /* Never called: hmp_dispatch() walks the sub-table itself. */
-}
-
 static void hmp_stop(Monitor *mon, char **argv)
 {
     hmp_simple(mon, "stop");
@@ -488,8 +483,8 @@ const HmpCommand hmp_info_commands[] = {
 const HmpCommand hmp_commands[] = {
     {"cont|c", "", "resume emulation", hmp_cont, 0, 0},
     {"help|?", "[cmd]", "show the help", hmp_help, 0, 2},
-    {"info", "[subcommand]", "show information about the system state",
-     hmp_info, 0, 1, false, hmp_info_commands},
+    {"info", "[subcommand]", "show information about the system state", NULL, 0,
+     1, false, hmp_info_commands},
     {"qom-get", "path property", "print a QOM property as JSON", hmp_qom_get, 2,
      2},
     {"qom-list", "path", "list the properties of a QOM object", hmp_qom_list, 0,

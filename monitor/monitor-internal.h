@@ -52,7 +52,7 @@ struct HmpCommand {
     const char *name; /* "stop|s": alternatives separated by '|' */
     const char *args;
     const char *help;
-    void (*fn)(Monitor *mon, char **argv);
+    void (*fn)(Monitor *mon, char **argv); /* NULL with a sub_table */
     int min_args;
     int max_args;
     /* answered by qmpd even while a guest runs in QEMU */
