@@ -20,8 +20,8 @@ typedef struct ChardevBackendKeys {
 } ChardevBackendKeys;
 
 static const char *const socket_keys[] = {
-    "backend", "mux",  "path",      "host", "port",
-    "server",  "wait", "reconnect", NULL,
+    "backend", "mux",    "path", "host",      "port",
+    "fd",      "server", "wait", "reconnect", NULL,
 };
 static const char *const stdio_keys[] = {"backend", "mux", "signal", NULL};
 static const char *const file_keys[] = {"backend", "mux", "path", "append",
@@ -31,7 +31,7 @@ static const char *const ringbuf_keys[] = {"backend", "mux", "size", NULL};
 
 /* Every key of any backend: unknown ones fail before the id check. */
 static const char *const all_keys[] = {
-    "backend", "mux",       "path",   "host",   "port", "server",
+    "backend", "mux",       "path",   "host",   "port", "fd", "server",
     "wait",    "reconnect", "signal", "append", "size", NULL,
 };
 
@@ -53,12 +53,40 @@ static const ChardevBackendKeys *backend_lookup(const char *name)
     return NULL;
 }
 
+/* fd=N: a decimal descriptor number, checked for being a socket at open. */
+static bool parse_socket_fd(const char *text, ChardevOptions *c, GError **errp)
+{
+    gint64 fd;
+    char *end = NULL;
+
+    fd = g_ascii_strtoll(text, &end, 10);
+    if (*text == '\0' || *end != '\0' || fd < 0 || fd > G_MAXINT) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "Unable to parse FD number %s", text);
+        return false;
+    }
+    c->has_fd = true;
+    c->fd = (int)fd;
+    return true;
+}
+
 static bool parse_socket(const Opts *o, ChardevOptions *c, GError **errp)
 {
     uint64_t reconnect = 0;
+    int addresses =
+        opts_has(o, "path") + opts_has(o, "host") + opts_has(o, "fd");
 
+    if (addresses > 1) {
+        /* QEMU's wording, less its trailing period. */
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "None or one of 'path', 'fd' or 'host' option required");
+        return false;
+    }
+    if (opts_has(o, "fd") && !parse_socket_fd(opts_get(o, "fd"), c, errp)) {
+        return false;
+    }
     c->path = g_strdup(opts_get(o, "path"));
-    if (!c->path) {
+    if (!c->path && !c->has_fd) {
         c->host = g_strdup(opts_get(o, "host"));
         c->port = g_strdup(opts_get(o, "port"));
         if (!c->host) {
@@ -88,6 +116,11 @@ static bool parse_socket(const Opts *o, ChardevOptions *c, GError **errp)
         g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
                     "'wait' option is incompatible with socket in client "
                     "connect mode");
+        return false;
+    }
+    if (c->has_fd && opts_has(o, "reconnect")) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "'reconnect' option is incompatible with 'fd'");
         return false;
     }
     if (c->server && opts_has(o, "reconnect")) {

@@ -8,6 +8,7 @@
 #include "prelude.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -94,6 +95,16 @@ static char *socket_peer_addr(int fd)
 static bool socket_is_unix(const Chardev *chr)
 {
     return chr->opts->path != NULL;
+}
+
+/* An inherited socket's family is only known from the descriptor. */
+static bool socket_fd_is_unix(int fd)
+{
+    struct sockaddr_storage ss = {0};
+    socklen_t len = sizeof(ss);
+
+    return getsockname(fd, (struct sockaddr *)&ss, &len) == 0 &&
+           ss.ss_family == AF_UNIX;
 }
 
 static bool socket_fill_sun(const char *path, struct sockaddr_un *sun,
@@ -230,14 +241,14 @@ static bool socket_take_peer(Chardev *chr, int fd, GError **errp)
     g_socket_set_blocking(sock, FALSE);
     s->conn = sock;
     local = socket_local_addr(fd);
-    if (socket_is_unix(chr)) {
-        s->conn_desc = chr->opts->server ? g_strdup(s->listen_desc)
+    if (socket_fd_is_unix(fd)) {
+        s->conn_desc = s->listen_fd >= 0 ? g_strdup(s->listen_desc)
                                          : g_strdup_printf("unix:%s", local);
     } else {
         peer = socket_peer_addr(fd);
         s->conn_desc =
             g_strdup_printf("tcp:%s%s <-> %s", local,
-                            chr->opts->server ? ",server=on" : "", peer);
+                            s->listen_fd >= 0 ? ",server=on" : "", peer);
     }
     if (s->listen_watch) {
         /* One peer at a time: the rest wait in the listen backlog. */
@@ -310,6 +321,9 @@ static bool socket_wait_for_peer(Chardev *chr, GError **errp)
 
 static char *socket_target_desc(const Chardev *chr)
 {
+    if (chr->opts->has_fd) {
+        return g_strdup_printf("%d", chr->opts->fd);
+    }
     if (socket_is_unix(chr)) {
         return g_strdup(chr->opts->path);
     }
@@ -446,14 +460,67 @@ static void socket_drop_peer(Chardev *chr, bool emit_closed)
     g_clear_pointer(&s->conn_desc, g_free);
 }
 
+static bool socket_is_listening(const Chardev *chr)
+{
+    const SocketState *s = chr->be;
+
+    return s->listen_fd >= 0;
+}
+
 static void socket_peer_gone(Chardev *chr)
 {
     socket_drop_peer(chr, true);
-    if (chr->opts->server) {
+    if (socket_is_listening(chr)) {
         socket_arm_listen(chr);
     } else {
         socket_arm_reconnect(chr);
     }
+}
+
+/*
+ * fd=N: the chardev takes over an inherited socket.  Whether it listens
+ * decides the role, not server=: a listening socket serves one peer after
+ * another like server=on, a connected one is the peer itself and stays
+ * closed once it hangs up (there is nothing to reconnect to).
+ */
+static bool socket_open_fd(Chardev *chr, GError **errp)
+{
+    SocketState *s = chr->be;
+    int fd = chr->opts->fd;
+    int type = 0;
+    int listening = 0;
+    socklen_t len = sizeof(type);
+    int flags;
+
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "File descriptor '%d' is not a socket", fd);
+        return false;
+    }
+    if (type != SOCK_STREAM) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "File descriptor '%d' is not a stream socket", fd);
+        return false;
+    }
+    len = sizeof(listening);
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) < 0) {
+        listening = 0;
+    }
+    /* Ours from now on: not for QEMU or other children, never blocking. */
+    flags = fcntl(fd, F_GETFD);
+    fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+    flags = fcntl(fd, F_GETFL);
+    fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    if (listening) {
+        g_autofree char *local = socket_local_addr(fd);
+
+        s->listen_fd = fd;
+        s->listen_desc = g_strdup_printf(
+            "%s:%s,server=on", socket_fd_is_unix(fd) ? "unix" : "tcp", local);
+        socket_arm_listen(chr);
+        return true;
+    }
+    return socket_take_peer(chr, fd, errp);
 }
 
 static bool socket_open(Chardev *chr, GError **errp)
@@ -463,6 +530,9 @@ static bool socket_open(Chardev *chr, GError **errp)
     s->listen_fd = -1;
     s->connecting_fd = -1;
     chr->be = s;
+    if (chr->opts->has_fd) {
+        return socket_open_fd(chr, errp);
+    }
     if (chr->opts->server) {
         if (!socket_listen(chr, errp)) {
             return false;
@@ -531,6 +601,9 @@ static char *socket_filename(const Chardev *chr)
         return g_strdup_printf("disconnected:%s", s->listen_desc);
     }
     target = socket_target_desc(chr);
+    if (chr->opts->has_fd) {
+        return g_strdup_printf("disconnected:fd:%s", target);
+    }
     return g_strdup_printf("disconnected:%s:%s",
                            socket_is_unix(chr) ? "unix" : "tcp", target);
 }

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The human monitor (mode=readline): one command per line, answered in
- * text.  It is a client of the QMP command table: every command runs the
- * QMP command of the same meaning and formats its JSON result, so the two
- * monitors can never disagree.
+ * text.  This file reads lines, checks arguments and dispatches through
+ * the command tables of hmp-cmds.c, where every command runs the QMP
+ * command of the same meaning and formats its result, so the two monitors
+ * can never disagree.  human-monitor-command runs lines here too, on a
+ * monitor that collects the text instead of writing it to a chardev.
  *
  * While a guest runs in QEMU, a line that is not about something qmpd
  * owns goes to QEMU's own human monitor through the request router, as
@@ -20,168 +22,6 @@
 
 #define HMP_PROMPT "(qemu) "
 #define HMP_MAX_LINE 4096
-
-typedef struct HmpCommand {
-    const char *name;
-    const char *args; /* shown by help */
-    const char *help;
-    void (*fn)(Monitor *mon, char **argv);
-    /* answered by qmpd even while a guest runs in QEMU */
-    bool owned;
-} HmpCommand;
-
-static void hmp_print_error(Monitor *mon, const GError *err)
-{
-    monitor_printf(mon, "Error: %s\n", err->message);
-}
-
-/* Runs a QMP command and prints its error, if any. */
-static JsonNode *hmp_qmp(Monitor *mon, const char *name)
-{
-    g_autoptr(GError) err = NULL;
-    JsonNode *ret = monitor_run_command(name, NULL, &err);
-
-    if (ret == NULL) {
-        hmp_print_error(mon, err);
-    }
-    return ret;
-}
-
-static void hmp_info_status(Monitor *mon, char **argv)
-{
-    g_autoptr(JsonNode) ret = hmp_qmp(mon, "query-status");
-    JsonObject *obj;
-    const char *status;
-
-    if (ret == NULL) {
-        return;
-    }
-    obj = json_node_get_object(ret);
-    status = json_object_get_string_member(obj, "status");
-    if (json_object_get_boolean_member(obj, "running")) {
-        monitor_printf(mon, "VM status: running\n");
-    } else if (g_str_equal(status, "paused")) {
-        monitor_printf(mon, "VM status: paused\n");
-    } else {
-        monitor_printf(mon, "VM status: paused (%s)\n", status);
-    }
-}
-
-static void hmp_info_version(Monitor *mon, char **argv)
-{
-    g_autoptr(JsonNode) ret = hmp_qmp(mon, "query-version");
-    JsonObject *obj, *qemu;
-
-    if (ret == NULL) {
-        return;
-    }
-    obj = json_node_get_object(ret);
-    qemu = json_object_get_object_member(obj, "qemu");
-    monitor_printf(mon,
-                   "%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT
-                   " (%s)\n",
-                   json_object_get_int_member(qemu, "major"),
-                   json_object_get_int_member(qemu, "minor"),
-                   json_object_get_int_member(qemu, "micro"),
-                   json_object_get_string_member(obj, "package"));
-}
-
-static void hmp_info_name(Monitor *mon, char **argv)
-{
-    g_autoptr(JsonNode) ret = hmp_qmp(mon, "query-name");
-    JsonObject *obj;
-
-    if (ret == NULL) {
-        return;
-    }
-    obj = json_node_get_object(ret);
-    if (json_object_has_member(obj, "name")) {
-        monitor_printf(mon, "%s\n", json_object_get_string_member(obj, "name"));
-    }
-}
-
-static void hmp_info_uuid(Monitor *mon, char **argv)
-{
-    g_autoptr(JsonNode) ret = hmp_qmp(mon, "query-uuid");
-
-    if (ret != NULL) {
-        monitor_printf(
-            mon, "%s\n",
-            json_object_get_string_member(json_node_get_object(ret), "UUID"));
-    }
-}
-
-static void hmp_info_chardev(Monitor *mon, char **argv)
-{
-    g_autoptr(JsonNode) ret = hmp_qmp(mon, "query-chardev");
-    JsonArray *list;
-
-    if (ret == NULL) {
-        return;
-    }
-    list = json_node_get_array(ret);
-    for (guint i = 0; i < json_array_get_length(list); i++) {
-        JsonObject *obj = json_array_get_object_element(list, i);
-
-        monitor_printf(mon, "%s: filename=%s\n",
-                       json_object_get_string_member(obj, "label"),
-                       json_object_get_string_member(obj, "filename"));
-    }
-}
-
-static void hmp_simple(Monitor *mon, const char *qmp_name)
-{
-    JsonNode *ret = hmp_qmp(mon, qmp_name);
-
-    if (ret != NULL) {
-        json_node_unref(ret);
-    }
-}
-
-static void hmp_stop(Monitor *mon, char **argv)
-{
-    hmp_simple(mon, "stop");
-}
-
-static void hmp_cont(Monitor *mon, char **argv)
-{
-    hmp_simple(mon, "cont");
-}
-
-static void hmp_quit(Monitor *mon, char **argv)
-{
-    hmp_simple(mon, "quit");
-}
-
-static void hmp_exit_preconfig(Monitor *mon, char **argv)
-{
-    hmp_simple(mon, "x-exit-preconfig");
-}
-
-static void hmp_help(Monitor *mon, char **argv);
-static void hmp_info(Monitor *mon, char **argv);
-
-static const HmpCommand hmp_info_commands[] = {
-    {"chardev", "", "show the character devices", hmp_info_chardev, true},
-    {"name", "", "show the VM name", hmp_info_name},
-    {"status", "", "show the current VM status (running|paused)",
-     hmp_info_status},
-    {"uuid", "", "show the VM UUID", hmp_info_uuid},
-    {"version", "", "show the version of qmpd", hmp_info_version},
-    {NULL},
-};
-
-static const HmpCommand hmp_commands[] = {
-    {"cont|c", "", "resume emulation", hmp_cont},
-    {"help|?", "[cmd]", "show the help", hmp_help},
-    {"info", "[subcommand]", "show various information about the system state",
-     hmp_info},
-    {"quit|q", "", "quit qmpd", hmp_quit},
-    {"stop|s", "", "stop emulation", hmp_stop},
-    {"x_exit_preconfig", "", "finish the configuration phase",
-     hmp_exit_preconfig, true},
-    {NULL},
-};
 
 static bool hmp_name_matches(const char *names, const char *word)
 {
@@ -205,32 +45,120 @@ static const HmpCommand *hmp_find(const HmpCommand *table, const char *word)
     return NULL;
 }
 
-static void hmp_help(Monitor *mon, char **argv)
+static void hmp_help_one(Monitor *mon, const char *prefix, const HmpCommand *c)
 {
-    for (const HmpCommand *c = hmp_commands; c->name != NULL; c++) {
-        if (argv[1] != NULL && !hmp_name_matches(c->name, argv[1])) {
-            continue;
-        }
-        monitor_printf(mon, "%s %s -- %s\n", c->name, c->args, c->help);
+    monitor_printf(mon, "%s%s %s -- %s\n", prefix, c->name, c->args, c->help);
+}
+
+static void hmp_help_table(Monitor *mon, const char *prefix,
+                           const HmpCommand *table)
+{
+    for (const HmpCommand *c = table; c->name != NULL; c++) {
+        hmp_help_one(mon, prefix, c);
     }
 }
 
-static void hmp_info(Monitor *mon, char **argv)
+/* help [COMMAND [SUBCOMMAND]]: one entry, the info list, or everything. */
+void hmp_help(Monitor *mon, char **argv)
 {
-    const HmpCommand *c;
+    const HmpCommand *c, *sub;
 
     if (argv[1] == NULL) {
-        for (c = hmp_info_commands; c->name != NULL; c++) {
-            monitor_printf(mon, "info %s -- %s\n", c->name, c->help);
+        hmp_help_table(mon, "", hmp_commands);
+        return;
+    }
+    c = hmp_find(hmp_commands, argv[1]);
+    if (c == NULL) {
+        monitor_printf(mon, "unknown command: '%s'\n", argv[1]);
+        return;
+    }
+    if (c->sub_table == NULL) {
+        hmp_help_one(mon, "", c);
+        return;
+    }
+    if (argv[2] == NULL) {
+        hmp_help_table(mon, "info ", c->sub_table);
+        return;
+    }
+    sub = hmp_find(c->sub_table, argv[2]);
+    if (sub == NULL) {
+        monitor_printf(mon, "unknown command: '%s %s'\n", argv[1], argv[2]);
+        return;
+    }
+    hmp_help_one(mon, "info ", sub);
+}
+
+/*
+ * The argument count check, with QEMU's two messages; @what is how the
+ * user typed the command ("info status"), @name its last word.
+ */
+static bool hmp_check_args(Monitor *mon, const HmpCommand *c, char **args,
+                           const char *name, const char *what)
+{
+    int n = (int)g_strv_length(args);
+
+    if (n > c->max_args) {
+        monitor_printf(mon, "%s: extraneous characters at the end of line\n",
+                       name);
+    } else if (n < c->min_args) {
+        monitor_printf(mon, "%s: string expected\n", name);
+    } else {
+        return true;
+    }
+    monitor_printf(mon, "Try \"help %s\" for more information\n", what);
+    return false;
+}
+
+/* Runs the command @argv names; NULL-terminated, at least one word. */
+static void hmp_dispatch(Monitor *mon, char **argv)
+{
+    const HmpCommand *c = hmp_find(hmp_commands, argv[0]);
+    g_autofree char *what = NULL;
+
+    if (c == NULL) {
+        monitor_printf(mon, "unknown command: '%s'\n", argv[0]);
+        return;
+    }
+    if (c->sub_table != NULL && argv[1] != NULL) {
+        const HmpCommand *sub = hmp_find(c->sub_table, argv[1]);
+
+        what = g_strdup_printf("%s %s", argv[0], argv[1]);
+        if (sub == NULL) {
+            monitor_printf(mon, "unknown command: '%s'\n", what);
+            return;
+        }
+        if (hmp_check_args(mon, sub, argv + 2, argv[1], what)) {
+            sub->fn(mon, argv + 1);
         }
         return;
     }
-    c = hmp_find(hmp_info_commands, argv[1]);
-    if (c == NULL) {
-        monitor_printf(mon, "unknown info command: '%s'\n", argv[1]);
+    if (c->sub_table != NULL) {
+        hmp_help_table(mon, "info ", c->sub_table);
         return;
     }
-    c->fn(mon, argv + 1);
+    if (hmp_check_args(mon, c, argv + 1, argv[0], argv[0])) {
+        c->fn(mon, argv);
+    }
+}
+
+/* Splits @line into words; NULL when it has none. */
+static GPtrArray *hmp_split(const char *line, GStrv *ret_words)
+{
+    g_auto(GStrv) words = g_strsplit_set(line, " \t", -1);
+    GPtrArray *argv = g_ptr_array_new();
+
+    for (char **w = words; *w != NULL; w++) {
+        if (**w != '\0') {
+            g_ptr_array_add(argv, *w);
+        }
+    }
+    if (argv->len == 0) {
+        g_ptr_array_unref(argv);
+        return NULL;
+    }
+    g_ptr_array_add(argv, NULL);
+    *ret_words = g_steal_pointer(&words);
+    return argv;
 }
 
 /* Whether @argv names a command qmpd answers even with a guest in QEMU. */
@@ -238,10 +166,10 @@ static bool hmp_owned(const HmpCommand *c, char **argv)
 {
     const HmpCommand *sub;
 
-    if (c == NULL || c->fn != hmp_info) {
+    if (c == NULL || c->sub_table == NULL) {
         return c != NULL && c->owned;
     }
-    sub = argv[1] != NULL ? hmp_find(hmp_info_commands, argv[1]) : NULL;
+    sub = argv[1] != NULL ? hmp_find(c->sub_table, argv[1]) : NULL;
     return sub != NULL && sub->owned;
 }
 
@@ -284,32 +212,36 @@ static bool hmp_forward(Monitor *mon, const char *line)
 /* Runs one line; returns true when it went to QEMU (answer printed later). */
 static bool hmp_execute_line(Monitor *mon, const char *line)
 {
-    g_auto(GStrv) words = g_strsplit_set(line, " \t", -1);
-    g_autoptr(GPtrArray) argv = g_ptr_array_new();
-    const HmpCommand *c;
+    g_auto(GStrv) words = NULL;
+    g_autoptr(GPtrArray) argv = hmp_split(line, &words);
+    char **args;
 
-    for (char **w = words; *w != NULL; w++) {
-        if (**w != '\0') {
-            g_ptr_array_add(argv, *w);
-        }
-    }
-    if (argv->len == 0) {
+    if (argv == NULL) {
         return false;
     }
-    g_ptr_array_add(argv, NULL);
-    c = hmp_find(hmp_commands, g_ptr_array_index(argv, 0));
-    if (!hmp_owned(c, (char **)argv->pdata) && hmp_forward(mon, line)) {
+    args = (char **)argv->pdata;
+    if (!hmp_owned(hmp_find(hmp_commands, args[0]), args) &&
+        hmp_forward(mon, line)) {
         return true;
     }
-    if (c == NULL) {
-        monitor_printf(mon, "unknown command: '%s'\n",
-                       (char *)g_ptr_array_index(argv, 0));
-        return false;
-    }
     monitor_set_cur(mon);
-    c->fn(mon, (char **)argv->pdata);
+    hmp_dispatch(mon, args);
     monitor_set_cur(NULL);
     return false;
+}
+
+void monitor_hmp_run_line(Monitor *mon, const char *line)
+{
+    g_auto(GStrv) words = NULL;
+    g_autoptr(GPtrArray) argv = hmp_split(line, &words);
+    Monitor *outer = monitor_cur();
+
+    if (argv == NULL) {
+        return;
+    }
+    monitor_set_cur(mon);
+    hmp_dispatch(mon, (char **)argv->pdata);
+    monitor_set_cur(outer);
 }
 
 /* Runs the complete lines received so far, one at a time. */

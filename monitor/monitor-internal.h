@@ -34,6 +34,30 @@ struct Monitor {
     GString *input;   /* received bytes not yet run as lines */
     bool hmp_waiting; /* a forwarded line's answer is outstanding */
     bool hmp_running; /* hmp_run_input() is on the stack */
+    /*
+     * human-monitor-command: a monitor with no chardev whose output is
+     * collected here (lines end in CR LF, as QEMU's monitors write them)
+     */
+    GString *capture;
+    int64_t cpu_index; /* the CPU "info cpus" marks; -1: the first */
+};
+
+/*
+ * One human-monitor command.  @args is the argument synopsis help shows;
+ * @min_args/@max_args bound the words after the name; a command with a
+ * @sub_table (info) dispatches on its first argument instead.
+ */
+typedef struct HmpCommand HmpCommand;
+struct HmpCommand {
+    const char *name; /* "stop|s": alternatives separated by '|' */
+    const char *args;
+    const char *help;
+    void (*fn)(Monitor *mon, char **argv); /* NULL with a sub_table */
+    int min_args;
+    int max_args;
+    /* answered by qmpd even while a guest runs in QEMU */
+    bool owned;
+    const HmpCommand *sub_table;
 };
 
 /* A request taken by the router, until monitor_request_complete(). */
@@ -63,7 +87,12 @@ void monitor_qmp_send(Monitor *mon, JsonNode *msg);
 void monitor_qmp_free(Monitor *mon);
 void monitor_qmp_drain(Monitor *mon);
 
-/* Human monitor (hmp.c) */
+/* Human monitor (hmp.c; commands in hmp-cmds.c) */
+extern const HmpCommand hmp_commands[];
+extern const HmpCommand hmp_info_commands[];
+void hmp_help(Monitor *mon, char **argv);
+/* Runs one line on @mon without forwarding it (human-monitor-command). */
+void monitor_hmp_run_line(Monitor *mon, const char *line);
 bool monitor_hmp_setup(Monitor *mon, GError **errp);
 void monitor_hmp_free(Monitor *mon);
 /* The answer to a line forwarded as human-monitor-command has come. */

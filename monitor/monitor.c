@@ -204,6 +204,16 @@ void monitor_write(Monitor *mon, const char *text, gsize len)
 {
     g_autoptr(GError) err = NULL;
 
+    if (mon->capture != NULL) {
+        /* The text goes back as a QMP string, compared by clients. */
+        for (gsize i = 0; i < len; i++) {
+            if (text[i] == '\n') {
+                g_string_append_c(mon->capture, '\r');
+            }
+            g_string_append_c(mon->capture, text[i]);
+        }
+        return;
+    }
     if (!mon->connected) {
         return;
     }

@@ -367,10 +367,79 @@ static bool opt_semihosting(QmpdCmdline *cl, const char *arg, GError **errp)
     return add_machine_arg(cl, "semihosting-config", "enable=on", errp);
 }
 
+/* The accelerator type a machine argument's fragment names, if any. */
+static const char *machine_arg_accel(const CmdlineMachineArg *m)
+{
+    JsonObject *root = json_node_get_object(m->fragment);
+    JsonObject *accel = json_object_has_member(root, "accel")
+                            ? json_object_get_object_member(root, "accel")
+                            : NULL;
+
+    return accel != NULL
+               ? json_object_get_string_member_with_default(accel, "type", NULL)
+               : NULL;
+}
+
+/*
+ * -accel may be repeated; QEMU tries them in order and keeps the first
+ * that initializes.  qmpd decides here: of all -accel options only the
+ * first usable one stays (machine_legacy_accel_usable()), or the first
+ * of all when none is, so that its failure is the one reported.  Each is
+ * still checked for syntax.
+ */
 static bool opt_accel(QmpdCmdline *cl, const char *arg, GError **errp)
 {
+    CmdlineMachineArg *added;
+    const char *type;
+
+    if (!add_machine_arg(cl, "accel", arg, errp)) {
+        return false;
+    }
+    added = g_ptr_array_index(cl->machine_args, cl->machine_args->len - 1);
+    type = machine_arg_accel(added);
+    if (cl->accel_arg != NULL) {
+        if (cl->accel_usable || type == NULL ||
+            !machine_legacy_accel_usable(type)) {
+            g_ptr_array_remove_index(cl->machine_args,
+                                     cl->machine_args->len - 1);
+            return true;
+        }
+        g_ptr_array_remove(cl->machine_args, cl->accel_arg);
+    }
     cl->accel_option = true;
-    return add_machine_arg(cl, "accel", arg, errp);
+    cl->accel_arg = added;
+    cl->accel_usable = type != NULL && machine_legacy_accel_usable(type);
+    return true;
+}
+
+/* Nothing to skip: qmpd reads no configuration file of its own. */
+static bool opt_no_user_config(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    return true;
+}
+
+/*
+ * -nographic: QEMU's "no display, serial and monitor on stdio" applies
+ * only to the default devices, which qmpd never creates (it behaves as if
+ * -nodefaults were always given, the way libvirt runs QEMU); what stays is
+ * "no display", which is all qmpd has and what the hand-off passes on.
+ */
+static bool opt_nographic(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    return true;
+}
+
+/* -vga none: qmpd's machines have no graphics card to leave out. */
+static bool opt_vga(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    if (!g_str_equal(arg, "none")) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "VGA card '%s' is not available (qmpd has no display "
+                    "devices; use -vga none)",
+                    arg);
+        return false;
+    }
+    return true;
 }
 
 static bool opt_qtest(QmpdCmdline *cl, const char *arg, GError **errp)
@@ -437,7 +506,10 @@ static const CmdlineOption cmdline_options[] = {
      opt_no_reboot},
     {"no-shutdown", NULL, "pause instead of exiting at guest shutdown",
      opt_no_shutdown},
+    {"no-user-config", NULL, "read no user configuration (qmpd reads none)",
+     opt_no_user_config},
     {"nodefaults", NULL, "create no default devices", opt_nodefaults},
+    {"nographic", NULL, "no display (qmpd never has one)", opt_nographic},
     {"option-rom", "FILE[,bootindex=N]",
      "add an option ROM (sugar for -M option-rom.N.*)", opt_option_rom},
     {"pidfile", "FILE", "write the process id to FILE", opt_pidfile},
@@ -462,6 +534,7 @@ static const CmdlineOption cmdline_options[] = {
      "CPU topology (sugar for -M smp.*)", opt_smp},
     {"uuid", "UUID", "set the machine UUID", opt_uuid},
     {"version", NULL, "print the version and exit", opt_version},
+    {"vga", "none", "graphics card (only 'none')", opt_vga},
 };
 
 static const CmdlineOption *cmdline_find(const char *name)

@@ -8,6 +8,7 @@
 #include "prelude.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "hw/core/machine-legacy.h"
@@ -547,23 +548,41 @@ static JsonNode *legacy_uuid(const char *arg, GError **errp)
 /* ---- -accel, -cpu and the direct-boot options ---- */
 
 /*
+ * Whether this host can run accelerator @name: kvm only where /dev/kvm
+ * opens for reading and writing (what QEMU does first), every other
+ * known one always; an unknown name never.
+ */
+bool machine_legacy_accel_usable(const char *name)
+{
+    int fd;
+
+    if (g_str_equal(name, "kvm")) {
+        fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+        if (fd < 0) {
+            return false;
+        }
+        close(fd);
+        return true;
+    }
+    return g_str_equal(name, "tcg") || g_str_equal(name, "qtest");
+}
+
+/*
  * An accelerator list "kvm:tcg" is tried in order by QEMU; qmpd decides
- * when the option is read, taking the first entry this host can run: kvm
- * only where /dev/kvm opens, tcg and qtest always.  An unknown name is
- * kept, so the configuration check reports it.
+ * when the option is read, taking the first entry this host can run.
+ * When none can run, the first is kept, so the configuration check (or
+ * QEMU, at the hand-off) reports why.
  */
 static char *accel_pick(const char *list)
 {
     g_auto(GStrv) names = g_strsplit(list, ":", -1);
 
     for (guint i = 0; names[i] != NULL; i++) {
-        if (g_str_equal(names[i], "kvm") && names[i + 1] != NULL &&
-            access("/dev/kvm", R_OK | W_OK) != 0) {
-            continue;
+        if (machine_legacy_accel_usable(names[i])) {
+            return g_strdup(names[i]);
         }
-        return g_strdup(names[i]);
     }
-    return g_strdup(list);
+    return g_strdup(names[0] != NULL ? names[0] : list);
 }
 
 static JsonNode *legacy_accel(const char *arg, GError **errp)

@@ -52,10 +52,16 @@ typedef enum ChardevBackendKind {
 typedef struct ChardevOptions {
     char *id;
     ChardevBackendKind backend;
-    /* socket: exactly one of path or host+port */
+    /* socket: exactly one of path, host+port or fd */
     char *path;
     char *host;
     char *port;
+    /*
+     * fd=N: an inherited socket, connected or listening (QEMU's test
+     * harness passes one end of a socketpair); the chardev owns it.
+     */
+    bool has_fd;
+    int fd;
     bool server;       /* server=on: listen; otherwise connect */
     bool wait;         /* server=on,wait=on: block startup for a peer */
     int64_t reconnect; /* client: seconds between retries, 0 = never */

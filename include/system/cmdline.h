@@ -54,8 +54,11 @@ typedef struct QmpdCmdline {
     char *machine_help_type;
     bool accel_from_machine; /* some -M set accel */
     bool accel_option;       /* some -accel was given */
-    bool no_reboot;          /* -no-reboot: a guest reboot shuts down */
-    bool no_shutdown;        /* -no-shutdown: a guest shutdown pauses */
+    /* The -accel that stays (in machine_args), and whether it can run. */
+    CmdlineMachineArg *accel_arg;
+    bool accel_usable;
+    bool no_reboot;   /* -no-reboot: a guest reboot shuts down */
+    bool no_shutdown; /* -no-shutdown: a guest shutdown pauses */
     /* -incoming per channel type: the option's text ("defer" for main)
      * and its channel (NULL for "defer"); a later option replaces. */
     char *incoming[MIGRATION_CHANNEL_TYPE__MAX];

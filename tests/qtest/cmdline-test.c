@@ -2,13 +2,16 @@
 /*
  * The daemon's command line from outside: rejected options and their
  * one-line diagnostics, -version and -help, -pidfile, -daemonize, -name
- * and -uuid, that a failed start leaves no files behind, and that a
+ * and -uuid, that a failed start leaves no files behind, that a
  * second instance never takes or removes a running one's pidfile or
- * listening socket.
+ * listening socket, and the options libvirt's probe and QEMU's Python
+ * harness pass (-no-user-config, -nographic, accelerator lists, -vga
+ * none, -chardev socket,fd=N).
  */
 #include "prelude.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -208,6 +211,15 @@ static const BadCmdline bad_cmdlines[] = {
     {"-qmp unix:@D/q.sock,server=on,wait=off "
      "-mon chardev=nope,mode=control",
      "qmpd: -mon chardev=nope,mode=control: ", "not found"},
+    /* -vga: only "none"; -chardev socket,fd=N with QEMU's checks. */
+    {"-vga std", "qmpd: -vga std: ", "VGA card 'std' is not available"},
+    {"-chardev socket,id=m,fd=abc",
+     "qmpd: -chardev socket,id=m,fd=abc: ", "Unable to parse FD number abc"},
+    {"-chardev socket,id=m,fd=99", "qmpd: -chardev socket,id=m,fd=99: ",
+     "File descriptor '99' is not a socket"},
+    {"-chardev socket,id=m,fd=5,path=/x",
+     "qmpd: -chardev socket,id=m,fd=5,path=/x: ",
+     "None or one of 'path', 'fd' or 'host' option required"},
     {"-chardev socket,id=s,path=@D/s.sock,server=on,wait=off,bogus=1",
      "qmpd: -chardev socket,id=s,path=@D/s.sock,server=on,wait=off,bogus=1: ",
      "Invalid parameter 'bogus'"},
@@ -728,6 +740,189 @@ static void test_uuid(void)
     }
 }
 
+/* The accelerator a started daemon settled on (query-machine-config). */
+static char *accel_type(QTestState *s)
+{
+    g_autoptr(JsonObject) ret = query(s, "query-machine-config");
+    JsonObject *config = json_object_get_object_member(ret, "config");
+    JsonObject *accel = json_object_get_object_member(config, "accel");
+
+    return g_strdup(json_object_get_string_member(accel, "type"));
+}
+
+/* What qmpd should pick for "kvm first, tcg second" on this host. */
+static const char *kvm_or_tcg(void)
+{
+    int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+    if (fd < 0) {
+        return "tcg";
+    }
+    close(fd);
+    return "kvm";
+}
+
+/*
+ * libvirt 9.0's capability probe, word for word (less the sockets and
+ * -daemonize, which qtest_init() and test_daemonize cover).
+ */
+static void test_libvirt_probe(void)
+{
+    QTestState *s = qtest_init("-S -no-user-config -nodefaults -nographic "
+                               "-machine none,accel=kvm:tcg");
+    g_autoptr(JsonObject) status = query(s, "query-status");
+    g_autoptr(JsonObject) cfg = query(s, "query-machine-config");
+    g_autofree char *accel = accel_type(s);
+
+    g_assert_cmpstr(json_object_get_string_member(status, "status"), ==,
+                    "prelaunch");
+    g_assert_cmpstr(json_object_get_string_member(
+                        json_object_get_object_member(cfg, "config"), "type"),
+                    ==, "none");
+    g_assert_cmpstr(accel, ==, kvm_or_tcg());
+    qtest_quit(s);
+}
+
+/* Repeated -accel: the first usable one stays, whatever the order. */
+static void test_accel_repeated(void)
+{
+    static const struct {
+        const char *args;
+        bool kvm_first;
+    } cases[] = {
+        {"-accel kvm -accel tcg", true},
+        {"-accel tcg -accel kvm", false},
+        {"-accel qtest -accel tcg", false},
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        QTestState *s = qtest_init(cases[i].args);
+        g_autofree char *accel = accel_type(s);
+        g_auto(GStrv) words = g_strsplit(cases[i].args, " ", -1);
+
+        g_test_message("%s -> %s", cases[i].args, accel);
+        g_assert_cmpstr(accel, ==,
+                        cases[i].kvm_first ? kvm_or_tcg() : words[1]);
+        qtest_quit(s);
+    }
+}
+
+/* -machine accel=qtest and -accel qtest name the built-in accelerator. */
+static void test_accel_qtest(void)
+{
+    static const char *const args[] = {"-machine none,accel=qtest",
+                                       "-accel qtest",
+                                       "-display none "
+                                       "-vga none"};
+
+    for (size_t i = 0; i < G_N_ELEMENTS(args); i++) {
+        QTestState *s = qtest_init(args[i]);
+        g_autofree char *accel = accel_type(s);
+
+        g_assert_cmpstr(accel, ==, "qtest");
+        qtest_quit(s);
+    }
+}
+
+/* Reads one line from @fd (blocking, with @fd's timeout), less CR LF. */
+static char *read_line_fd(int fd)
+{
+    g_autoptr(GString) line = g_string_new(NULL);
+    char c;
+
+    while (read(fd, &c, 1) == 1 && c != '\n') {
+        if (c != '\r') {
+            g_string_append_c(line, c);
+        }
+    }
+    return g_string_free(g_steal_pointer(&line), FALSE);
+}
+
+static void write_fd(int fd, const char *text)
+{
+    g_assert_cmpint(write(fd, text, strlen(text)), ==, (ssize_t)strlen(text));
+}
+
+static void set_recv_timeout(int fd)
+{
+    struct timeval tv = {.tv_sec = 10};
+
+    g_assert_cmpint(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)),
+                    ==, 0);
+}
+
+/* A QMP session on @fd: greeting, negotiation, one query-chardev. */
+static char *qmp_on_fd(int fd)
+{
+    g_autofree char *greeting = NULL;
+    g_autofree char *ack = NULL;
+
+    set_recv_timeout(fd);
+    greeting = read_line_fd(fd);
+    g_assert_nonnull(strstr(greeting, "\"QMP\""));
+    write_fd(fd, "{\"execute\": \"qmp_capabilities\"}\n");
+    ack = read_line_fd(fd);
+    g_assert_cmpstr(ack, ==, "{\"return\": {}}");
+    write_fd(fd, "{\"execute\": \"query-chardev\"}\n");
+    return read_line_fd(fd);
+}
+
+/*
+ * -chardev socket,fd=N with a connected socket, as QEMU's Python harness
+ * passes one end of a socketpair: the monitor talks on it at once.
+ */
+static void test_chardev_fd_connected(void)
+{
+    int sv[2];
+    QTestState *s;
+    g_autofree char *reply = NULL;
+    g_autofree char *args = NULL;
+
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), ==, 0);
+    args = g_strdup_printf("-chardev socket,id=mon,fd=%d "
+                           "-mon chardev=mon,mode=control",
+                           sv[0]);
+    s = qtest_init_with_fds(args, QTEST_INIT_DEFAULT, &sv[0], 1);
+    close(sv[0]);
+    reply = qmp_on_fd(sv[1]);
+    g_assert_nonnull(strstr(reply,
+                            "{\"label\": \"mon\", \"filename\": \"unix:\", "
+                            "\"frontend-open\": true}"));
+    close(sv[1]);
+    qtest_quit(s);
+}
+
+/* A listening socket is served like server=on: one client after another. */
+static void test_chardev_fd_listening(void)
+{
+    g_autofree char *dir = qtest_make_tmpdir();
+    g_autofree char *path = g_build_filename(dir, "l.sock", NULL);
+    g_autofree char *args = NULL;
+    struct sockaddr_un sun = {.sun_family = AF_UNIX};
+    int lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+    QTestState *s;
+
+    g_strlcpy(sun.sun_path, path, sizeof(sun.sun_path));
+    g_assert_cmpint(bind(lfd, (struct sockaddr *)&sun, sizeof(sun)), ==, 0);
+    g_assert_cmpint(listen(lfd, 1), ==, 0);
+    args =
+        g_strdup_printf("-chardev socket,id=mon,fd=%d -qmp chardev:mon", lfd);
+    s = qtest_init_with_fds(args, QTEST_INIT_DEFAULT, &lfd, 1);
+    close(lfd);
+    for (int i = 0; i < 2; i++) {
+        int fd = qtest_unix_connect(path);
+        g_autofree char *reply = qmp_on_fd(fd);
+        g_autofree char *expected =
+            g_strdup_printf("\"filename\": \"unix:%s,server=on\"", path);
+
+        g_assert_nonnull(strstr(reply, expected));
+        close(fd);
+    }
+    qtest_quit(s);
+    unlink(path);
+    qtest_remove_tmpdir(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -751,5 +946,10 @@ int main(int argc, char **argv)
     g_test_add_func("/cmdline/socket/replaced", test_socket_replaced);
     g_test_add_func("/cmdline/name", test_name);
     g_test_add_func("/cmdline/uuid", test_uuid);
+    g_test_add_func("/cmdline/libvirt-probe", test_libvirt_probe);
+    g_test_add_func("/cmdline/accel/repeated", test_accel_repeated);
+    g_test_add_func("/cmdline/accel/qtest", test_accel_qtest);
+    g_test_add_func("/cmdline/chardev-fd/connected", test_chardev_fd_connected);
+    g_test_add_func("/cmdline/chardev-fd/listening", test_chardev_fd_listening);
     return g_test_run();
 }

@@ -51,3 +51,13 @@ JsonNode *machine_legacy_to_keyval(const char *option, const char *arg,
  * sets @field.
  */
 const char *machine_legacy_key_for(const char *member, const char *field);
+
+/**
+ * machine_legacy_accel_usable:
+ * @name: an accelerator name ("kvm", "tcg", "qtest")
+ *
+ * Returns: true when this host can run @name: kvm where /dev/kvm opens
+ * read-write, tcg and qtest always, an unknown name never.  -accel lists
+ * and repeated -accel options take the first usable entry.
+ */
+bool machine_legacy_accel_usable(const char *name);
