@@ -172,3 +172,15 @@ fetch_qemu_source() {
 }
 
 [ -d "$QEMU_SOURCE_DIR/python/qemu/qmp" ] || fetch_qemu_source
+
+# tests/interop/libvirt-test.py runs its private libvirtd as a session
+# daemon of an unprivileged account when started as root: this one (no
+# home, no login), else nobody.
+LIBVIRT_TEST_USER=qmpd-libvirt
+if ! getent passwd "$LIBVIRT_TEST_USER" >/dev/null; then
+    if [ "$(id -u)" -eq 0 ]; then
+        useradd --system --user-group --no-create-home --home-dir /nonexistent \
+            --shell /usr/sbin/nologin "$LIBVIRT_TEST_USER" ||
+            echo "warning: could not create $LIBVIRT_TEST_USER; libvirt-test uses nobody" >&2
+    fi
+fi
