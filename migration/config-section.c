@@ -234,12 +234,24 @@ bool migration_config_check_accel(const MachineProperties *local,
 
 static MigrationConfigApplyFunc apply_fn;
 
-static void config_save(MigStream *s, void *opaque)
+/* Length of the JSON the last save wrote, for the vmdescription. */
+static gsize saved_len;
+static bool saved;
+
+static char *config_text(void)
 {
     g_autoptr(JsonNode) node = machine_config_to_json(machine_config_get());
-    g_autofree char *text = json_to_string(node, FALSE);
+
+    return json_to_string(node, FALSE);
+}
+
+static void config_save(MigStream *s, void *opaque)
+{
+    g_autofree char *text = config_text();
     gsize len = strlen(text);
 
+    saved_len = len;
+    saved = true;
     mig_stream_put_be32(s, (uint32_t)len);
     mig_stream_put_buffer(s, text, len);
 }
@@ -294,16 +306,20 @@ static void config_describe(JsonBuilder *b, void *opaque)
     json_builder_add_string_value(b, MIGRATION_CONFIG_SECTION);
     json_builder_set_member_name(b, "version");
     json_builder_add_int_value(b, 1);
+    /*
+     * The wire: a be32 length, then that many bytes of JSON.  A buffer's
+     * size is the length written in this stream, as QEMU describes a
+     * variable-sized buffer.
+     */
     json_builder_set_member_name(b, "fields");
     json_builder_begin_array(b);
-    json_builder_begin_object(b);
-    json_builder_set_member_name(b, "name");
-    json_builder_add_string_value(b, "json");
-    json_builder_set_member_name(b, "type");
-    json_builder_add_string_value(b, "buffer");
-    json_builder_set_member_name(b, "size");
-    json_builder_add_int_value(b, 0);
-    json_builder_end_object(b);
+    vmstate_describe_field(b, "len", "uint32", 4);
+    if (!saved) {
+        g_autofree char *text = config_text();
+
+        saved_len = strlen(text);
+    }
+    vmstate_describe_field(b, "json", "buffer", saved_len);
     json_builder_end_array(b);
 }
 

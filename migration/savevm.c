@@ -206,6 +206,12 @@ static void put_vmdesc(MigStream *s, const char *machine_class)
     json_builder_add_int_value(b, 1);
     json_builder_set_member_name(b, "machine");
     json_builder_add_string_value(b, machine_class);
+    /* What savevm_put_header() wrote after the 0x07 byte. */
+    json_builder_set_member_name(b, "fields");
+    json_builder_begin_array(b);
+    vmstate_describe_field(b, "len", "uint32", 4);
+    vmstate_describe_field(b, "name", "buffer", strlen(machine_class));
+    json_builder_end_array(b);
     json_builder_end_object(b);
     json_builder_set_member_name(b, "devices");
     json_builder_begin_array(b);

@@ -221,6 +221,19 @@ bool vmstate_load(MigStream *s, const VMStateDescription *vmsd, void *opaque,
     return true;
 }
 
+void vmstate_describe_field(JsonBuilder *b, const char *name, const char *type,
+                            gsize size)
+{
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "name");
+    json_builder_add_string_value(b, name);
+    json_builder_set_member_name(b, "type");
+    json_builder_add_string_value(b, type);
+    json_builder_set_member_name(b, "size");
+    json_builder_add_int_value(b, (gint64)size);
+    json_builder_end_object(b);
+}
+
 static void describe_fields(JsonBuilder *b, const VMStateDescription *vmsd)
 {
     json_builder_set_member_name(b, "fields");

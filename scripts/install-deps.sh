@@ -12,11 +12,13 @@ set -e
 # compiler), busybox-static (the guest's userland, tests/guest/).
 # Interoperability (tests/interop/): libvirt's daemon, client and QEMU
 # driver, and dpkg-dev, which unpacks QEMU's source package (its Python
-# QMP library, qtest programs and scripts are the clients we test with).
+# QMP library, qtest programs and scripts are the clients we test with);
+# libpixman-1-dev and zlib1g-dev, which QEMU's configure requires before it
+# builds its qtest programs (tests/interop/qemu-qtests.py).
 PACKAGES="gcc pkg-config meson ninja-build python3 libglib2.0-dev \
 libjson-glib-dev libfdt-dev socat clang clang-format-16 qemu-system-x86 \
 acpica-tools dmidecode busybox-static libvirt-daemon libvirt-clients \
-libvirt-daemon-driver-qemu dpkg-dev"
+libvirt-daemon-driver-qemu dpkg-dev libpixman-1-dev zlib1g-dev"
 
 # make fuzz (--fuzz): clang's sanitizer and libFuzzer runtimes, which clang
 # only recommends.

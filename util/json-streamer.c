@@ -25,6 +25,7 @@ typedef enum ScanState {
     SCAN_SCALAR,     /* inside a top-level number or literal */
     SCAN_STRING,     /* inside a string */
     SCAN_STRING_ESC, /* just after a backslash in a string */
+    SCAN_RECOVERY,   /* after a stray byte, skipping to a resync point */
 } ScanState;
 
 struct JsonStreamer {
@@ -260,6 +261,7 @@ static void stray_byte(JsonStreamer *js, guchar c)
     json_streamer_reset(js);
     emit_error(js, g_error_new(QMPD_ERROR, QMPD_ERROR_GENERIC,
                                "JSON parse error, stray '%s'", shown));
+    js->state = SCAN_RECOVERY;
 }
 
 static void append(JsonStreamer *js, const char *data, gsize len)
@@ -289,9 +291,30 @@ static bool is_json_space(guchar c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/*
+ * ASCII punctuation that JSON never has outside strings (not in numbers,
+ * literals or structure).  QEMU's lexer fails on it at once, so a client
+ * gets its error without sending more.
+ */
+static bool is_impossible_punct(guchar c)
+{
+    return c == 0x7F || (c != 0 && strchr("!#$%&()*/;<=>?@\\^`|~", c));
+}
+
 static bool is_stray_outside_string(guchar c)
 {
-    return (c < 0x20 && !is_json_space(c)) || c == 0xFF;
+    return (c < 0x20 && !is_json_space(c)) || c == 0xFF ||
+           is_impossible_punct(c);
+}
+
+/*
+ * Where input resynchronizes after a stray byte, as in QEMU: a bracket,
+ * a control character other than tab, or 0xFE/0xFF.  Everything before it
+ * is dropped without a further error.
+ */
+static bool is_resync_point(guchar c)
+{
+    return (c < 0x20 && c != '\t') || c >= 0xFE || strchr("{}[]", c) != NULL;
 }
 
 /*
@@ -319,7 +342,7 @@ static gsize plain_value_run(const guchar *p, const guchar *end,
     const guchar *q = p;
 
     while (q < end && *q != '"' && *q != '\'' && *q != '{' && *q != '}' &&
-           *q != '[' && *q != ']' && *q != 0xFF &&
+           *q != '[' && *q != ']' && *q != 0xFF && !is_impossible_punct(*q) &&
            (*q > 0x20 || (allow_space && is_json_space(*q)))) {
         q++;
     }
@@ -415,7 +438,8 @@ static gsize scan_between(JsonStreamer *js, const guchar *p, const guchar *end)
     gsize run;
 
     if (js->state == SCAN_SCALAR && js->depth == 0 &&
-        (is_json_space(c) || strchr("\"'{}[]", c) || c == 0xFF || c < 0x20)) {
+        (is_json_space(c) || strchr("\"'{}[]", c) || c == 0xFF || c < 0x20 ||
+         is_impossible_punct(c))) {
         /* the delimiter ends the scalar and is then scanned on its own */
         complete_message(js);
         return 0;
@@ -476,6 +500,13 @@ void json_streamer_feed(JsonStreamer *js, const void *buf, gsize len)
         case SCAN_BETWEEN:
         case SCAN_SCALAR:
             p += scan_between(js, p, end);
+            break;
+        case SCAN_RECOVERY:
+            if (is_resync_point(*p)) {
+                js->state = SCAN_BETWEEN; /* rescanned there */
+            } else {
+                p++;
+            }
             break;
         }
     }

@@ -175,3 +175,16 @@ bool vmstate_load(MigStream *s, const VMStateDescription *vmsd, void *opaque,
  */
 void vmstate_describe(JsonBuilder *b, const VMStateDescription *vmsd,
                       void *opaque);
+
+/**
+ * vmstate_describe_field:
+ * @name: the field's name
+ * @type: a vmdescription type name ("uint32", "buffer", ...)
+ * @size: bytes on the wire (for "buffer", this stream's length)
+ *
+ * Adds one `{"name", "type", "size"}` object to the open "fields" array
+ * of @b, for sections whose wire format is written by hand rather than
+ * from a #VMStateDescription.
+ */
+void vmstate_describe_field(JsonBuilder *b, const char *name, const char *type,
+                            gsize size);

@@ -76,7 +76,15 @@ static const StreamCase stream_cases[] = {
     {"{\"execute\": \0 {\"b\":1}", 21, PE "stray ''\nok:{\"b\": 1}\n"},
     {"\xff{\"b\":1}", 0, PE "stray '\xef\xbf\xbd'\nok:{\"b\": 1}\n"},
     {"{\"a\": \"x\x01 {\"b\":1}", 0, PE "stray '\x01'\nok:{\"b\": 1}\n"},
-    {"/**/ ", 0, PE "expecting value\n"},
+    {"/**/ ", 0, PE "stray '/'\n"},
+    /* Punctuation JSON never has fails at once; input up to a bracket or
+     * a control character is then skipped (QEMU's lexer recovery). */
+    {"%p", 0, PE "stray '%'\n"},
+    {"%p x {\"b\":1}", 0, PE "stray '%'\nok:{\"b\": 1}\n"},
+    {"[1, @2]", 0, PE "stray '@'\n" PE "expecting value\n"},
+    {"\x01"
+     "abc\n[]",
+     0, PE "stray '\x01'\nok:[]\n"},
     {"12\x01[]", 0, "ok:12\n" PE "stray '\x01'\nok:[]\n"},
     {"{\"a\": \"\\\x02{}", 0, PE "stray '\x02'\nok:{}\n"},
     /*

@@ -270,6 +270,96 @@ static void test_section_hostile(void)
     savevm_unregister_all();
 }
 
+static uint32_t be32_at(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+           p[3];
+}
+
+/*
+ * Bytes the "fields" of @desc take on the wire.  Each field must be
+ * `{name, type, size}` with nothing else (no arrays or structs here); a
+ * "len" uint32 must hold the size of the buffer after it.
+ */
+static gsize described_size(JsonObject *desc, const uint8_t *wire)
+{
+    JsonArray *fields = json_object_get_array_member(desc, "fields");
+    gsize total = 0;
+
+    g_assert_nonnull(fields);
+    g_assert_cmpuint(json_array_get_length(fields), ==, 2);
+    for (guint i = 0; i < 2; i++) {
+        JsonObject *f = json_array_get_object_element(fields, i);
+
+        g_assert_cmpuint(json_object_get_size(f), ==, 3);
+        g_assert_cmpstr(json_object_get_string_member(f, "type"), ==,
+                        i == 0 ? "uint32" : "buffer");
+        total += (gsize)json_object_get_int_member(f, "size");
+    }
+    g_assert_cmpuint(total, ==, 4 + be32_at(wire));
+    return total;
+}
+
+/*
+ * The vmdescription describes the bytes exactly: walking the stream by
+ * its sizes (as QEMU's analyze-migration.py does) lands on each footer,
+ * on EOF and on the vmdescription itself.
+ */
+static void test_vmdesc_matches_wire(void)
+{
+    g_autoptr(GBytes) bytes = save_config_stream(
+        "{\"type\": \"pc\", \"memory\": {\"size\": 16777216}}");
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_autoptr(GError) err = NULL;
+    gsize len;
+    const uint8_t *p = g_bytes_get_data(bytes, &len);
+    const uint8_t *end = p + len;
+    const uint8_t *cfg, *cfg_end, *dev, *desc_text;
+    JsonObject *desc, *config, *entry;
+    JsonArray *devices;
+    uint32_t id;
+
+    cfg = p + 9; /* magic, version, 0x07 */
+    g_assert_cmpuint(p[8], ==, 0x07);
+    dev = cfg + 4 + be32_at(cfg);
+    cfg_end = dev;
+    g_assert_cmpuint(dev[0], ==, 0x04);
+    id = be32_at(dev + 1);
+    dev += 5;
+    g_assert_cmpuint(dev[0], ==, strlen("machine-config"));
+    g_assert_cmpmem(dev + 1, dev[0], "machine-config", dev[0]);
+    dev += 1 + dev[0] + 8; /* name, instance, version */
+    /* The vmdescription: EOF, 0x06, its length, up to the end. */
+    desc_text = end;
+    for (const uint8_t *q = dev; q + 5 < end; q++) {
+        if (q[0] == 0x00 && q[1] == 0x06 && q + 6 + be32_at(q + 2) == end) {
+            desc_text = q + 6;
+            break;
+        }
+    }
+    g_assert_true(desc_text < end);
+    g_assert_true(json_parser_load_from_data(parser, (const char *)desc_text,
+                                             end - desc_text, &err));
+    g_assert_no_error(err);
+    desc = json_node_get_object(json_parser_get_root(parser));
+
+    config = json_object_get_object_member(desc, "configuration");
+    g_assert_nonnull(config);
+    g_assert_cmpuint(described_size(config, cfg), ==, cfg_end - cfg);
+
+    devices = json_object_get_array_member(desc, "devices");
+    g_assert_cmpuint(json_array_get_length(devices), ==, 1);
+    entry = json_array_get_object_element(devices, 0);
+    g_assert_cmpstr(json_object_get_string_member(entry, "name"), ==,
+                    "machine-config");
+    dev += described_size(entry, dev);
+    g_assert_cmpuint(dev[0], ==, 0x7e);
+    g_assert_cmpuint(be32_at(dev + 1), ==, id);
+    g_assert_cmpuint(dev[5], ==, 0x00);              /* EOF */
+    g_assert_true(dev + 5 + 1 + 1 + 4 == desc_text); /* footer, EOF, 0x06 */
+    savevm_unregister_all();
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -279,5 +369,7 @@ int main(int argc, char **argv)
     g_test_add_func("/migration/config/conflict-keeps-local",
                     test_section_conflict_keeps_local);
     g_test_add_func("/migration/config/hostile", test_section_hostile);
+    g_test_add_func("/migration/config/vmdesc-matches-wire",
+                    test_vmdesc_matches_wire);
     return g_test_run();
 }

@@ -87,8 +87,11 @@
 #define RTC_REG_C_UF 0x10
 #define RTC_REG_D_VRT 0x80
 
-/* UIP is set this long before each update (244 us). */
-#define RTC_UIP_NS 244000
+/*
+ * UIP is set this long before each update: 8 periods of the 32768 Hz
+ * time base, rounded down to whole nanoseconds (244140 ns, as in QEMU).
+ */
+#define RTC_UIP_NS (8 * INT64_C(1000000000) / 32768)
 /* Cap of the slew backlog. */
 #define RTC_MAX_LOST_TICKS 100000u
 
