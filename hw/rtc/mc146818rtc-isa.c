@@ -218,6 +218,13 @@ bool rtc_start_time_ns(const RtcConfig *cfg, int64_t *ret_ns, GError **errp)
     }
     switch (base.kind) {
     case RTC_BASE_DATE:
+        if (base.date < MC146818_MIN_SECS || base.date > MC146818_MAX_SECS) {
+            g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                        "rtc.base: '%s' is outside the built-in RTC's range "
+                        "(1716-06-28 to 2223-07-06)",
+                        cfg->base);
+            return false;
+        }
         *ret_ns = base.date * G_GINT64_CONSTANT(1000000000);
         break;
     case RTC_BASE_LOCALTIME: {

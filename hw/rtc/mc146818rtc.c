@@ -181,12 +181,16 @@ static int64_t decode_time_regs(const MC146818State *s)
 
 /*
  * The guest wrote a new time into the registers: keep the sub-second
- * phase (the divider chain is not restarted) and tell the board.
+ * phase (the divider chain is not restarted) and tell the board.  A
+ * time beyond the device's range (a century register of 0x99, or digits
+ * that are not BCD) is held at the nearest end of it: the guest sees
+ * the clamped time when it reads the registers back.
  */
 static void commit_guest_time(MC146818State *s, int64_t clock)
 {
     int64_t now = time_ns_at(s, clock);
-    int64_t secs = decode_time_regs(s);
+    int64_t secs =
+        CLAMP(decode_time_regs(s), MC146818_MIN_SECS, MC146818_MAX_SECS);
     int64_t ref = floor_div(clock + s->ref_offset_ns, NS_PER_S);
 
     set_time_ns(s, clock, secs * NS_PER_S + floor_mod(now, NS_PER_S));

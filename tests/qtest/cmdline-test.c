@@ -193,6 +193,10 @@ static const BadCmdline bad_cmdlines[] = {
      "qmpd: -incoming cpr,addr.transport=socket,addr.type=unix,"
      "addr.path=@D/c: ",
      "cpr-transfer migration is not supported"},
+    /* Past what the built-in RTC's 64-bit nanoseconds can hold. */
+    {"-M pc -rtc base=2300-01-01", "qmpd: ",
+     "rtc.base: '2300-01-01' is outside the built-in RTC's range "
+     "(1716-06-28 to 2223-07-06)"},
     /* -add-fd: QEMU's checks, in QEMU's order. */
     {"-add-fd set=1",
      "qmpd: -add-fd set=1: ", "fd option is required and must be non-negative"},

@@ -218,6 +218,38 @@ static void test_set_with_set_bit(void)
     assert_time(f, want);
 }
 
+/*
+ * QEMU's rtc-test fuzz-registers writes random bytes to every register:
+ * a century of 0x99 or non-BCD digits decode to times past what the
+ * device can hold, which are held at its last second instead.
+ */
+static void test_set_out_of_range(void)
+{
+    g_autofree Fake *f =
+        fake_new("2026-02-13T12:34:56Z", RTC_LOST_TICK_DISCARD);
+    int year, month, day, hour, minute, second, weekday;
+
+    wr(f, RTC_CENTURY_ALIAS, 0x99);
+    g_assert_cmpint(mc146818_rtc_get_time(&f->rtc), ==, MC146818_MAX_SECS);
+    rtc_time_split(MC146818_MAX_SECS, &year, &month, &day, &hour, &minute,
+                   &second, &weekday);
+    g_assert_cmpint(year, ==, 2223);
+    g_assert_cmphex(rd(f, RTC_CENTURY), ==, 0x22);
+    g_assert_cmphex(rd(f, RTC_YEAR), ==, 0x23);
+    /* Non-BCD bytes in every field: still within the range. */
+    for (uint8_t reg = RTC_SECONDS; reg <= RTC_YEAR; reg++) {
+        wr(f, reg, 0xff);
+    }
+    wr(f, RTC_CENTURY_ALIAS, 0xff);
+    g_assert_cmpint(mc146818_rtc_get_time(&f->rtc), <=, MC146818_MAX_SECS);
+    advance_to(f, 5 * NS);
+    g_assert_cmpint(mc146818_rtc_get_time(&f->rtc), <=, MC146818_MAX_SECS + 5);
+    /* And a time before the range is held at its first second. */
+    wr(f, RTC_CENTURY_ALIAS, 0x00);
+    wr(f, RTC_YEAR, 0x00);
+    g_assert_cmpint(mc146818_rtc_get_time(&f->rtc), >=, MC146818_MIN_SECS);
+}
+
 static void test_set_running(void)
 {
     g_autofree Fake *f =
@@ -610,6 +642,7 @@ int main(int argc, char **argv)
     g_test_add_func("/hw/rtc/time/calendar", test_calendar);
     g_test_add_func("/hw/rtc/set/set-bit", test_set_with_set_bit);
     g_test_add_func("/hw/rtc/set/running", test_set_running);
+    g_test_add_func("/hw/rtc/set/out-of-range", test_set_out_of_range);
     g_test_add_func("/hw/rtc/status/uip", test_uip);
     g_test_add_func("/hw/rtc/status/divider-reset", test_divider_reset);
     g_test_add_func("/hw/rtc/irq/periodic-rates", test_periodic_rates);

@@ -145,6 +145,15 @@ void mc146818_rtc_init(MC146818State *s, const MC146818Ops *ops, void *opaque,
                        int64_t start_ns, int base_year,
                        RtcLostTickPolicy policy);
 
+/*
+ * The device keeps its time in signed 64-bit nanoseconds, which span
+ * 1677-2262.  Times are held inside [MC146818_MIN_SECS, MC146818_MAX_SECS]
+ * (1716-06-28 to 2223-07-06 UTC), leaving decades of margin for the clock
+ * to run on without overflowing.
+ */
+#define MC146818_MIN_SECS (-G_GINT64_CONSTANT(8000000000))
+#define MC146818_MAX_SECS G_GINT64_CONSTANT(8000000000)
+
 /**
  * mc146818_rtc_reset:
  * System reset: interrupt enables and flags cleared, IRQ lowered, slew
