@@ -460,6 +460,9 @@ static void write_reg_a(MC146818State *s, int64_t clock, uint8_t value)
 {
     bool was_reset = divider_in_reset(s);
     bool now_reset = (value & 0x60) == 0x60;
+    int64_t old_period = periodic_active(s) ? period_ticks(s) : 0;
+    int64_t last_tick =
+        old_period != 0 ? ticks_at(s, clock) / old_period * old_period : 0;
 
     if (!was_reset && now_reset) {
         s->frozen_ns = time_ns_at(s, clock);
@@ -471,6 +474,17 @@ static void write_reg_a(MC146818State *s, int64_t clock, uint8_t value)
         s->period_origin_ns = clock;
     }
     s->cmos[RTC_REG_A] = value & ~RTC_REG_A_UIP;
+    /*
+     * A new rate counts its first period from the last periodic tick of
+     * the old one.  The MC146818 itself keeps the divider's phase (the
+     * next tick falls on the next multiple of the new period), but QEMU
+     * restarts the period, guests run under QEMU are used to that, and
+     * QEMU's rtc-test periodic/interrupt checks it.
+     */
+    if (old_period != 0 && periodic_active(s) &&
+        period_ticks(s) != old_period) {
+        s->period_origin_ns = tick_time(s, last_tick);
+    }
     if (!pie_active(s)) {
         s->lost_ticks = 0;
         s->reinject_ns = INT64_MAX;
