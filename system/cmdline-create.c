@@ -47,7 +47,19 @@ static JsonNode *keyval_value_for(ObjectClass *klass, const char *name,
         }
         return json_node_init_boolean(json_node_alloc(), b);
     }
-    if (g_str_equal(prop->type, "size") ||
+    /*
+     * Numbers: memory backends list their sizes as "int" (QEMU's type
+     * string), so every non-negative number takes a size suffix here.
+     */
+    if (g_str_equal(prop->type, "int") && text[0] == '-') {
+        int64_t v;
+
+        if (!qmpd_parse_int64(name, text, &v, errp)) {
+            return NULL;
+        }
+        return json_node_init_int(json_node_alloc(), v);
+    }
+    if (g_str_equal(prop->type, "int") || g_str_equal(prop->type, "size") ||
         g_str_has_prefix(prop->type, "uint")) {
         uint64_t v;
 
@@ -55,14 +67,6 @@ static JsonNode *keyval_value_for(ObjectClass *klass, const char *name,
             return NULL;
         }
         return object_property_json_uint(v);
-    }
-    if (g_str_equal(prop->type, "int")) {
-        int64_t v;
-
-        if (!qmpd_parse_int64(name, text, &v, errp)) {
-            return NULL;
-        }
-        return json_node_init_int(json_node_alloc(), v);
     }
     return json_node_copy(value);
 }

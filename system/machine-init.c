@@ -251,17 +251,19 @@ static bool machine_realize(GError **errp)
 
 void machine_teardown(void)
 {
+    static const char *const containers[] = {"peripheral", "unattached"};
     Object *machine = machine_object_get();
-    Object *unattached =
-        machine != NULL ? object_resolve_path_component(machine, "unattached")
-                        : NULL;
 
     /*
      * Devices wired to the board's interrupt controller go first, while
      * the lines they lower on the way out still lead somewhere.
      */
-    if (unattached != NULL) {
-        object_unparent(unattached);
+    for (gsize i = 0; machine != NULL && i < G_N_ELEMENTS(containers); i++) {
+        Object *c = object_resolve_path_component(machine, containers[i]);
+
+        if (c != NULL) {
+            object_unparent(c);
+        }
     }
     machine_board_cleanup();
 }
