@@ -14,6 +14,7 @@
 #include "char-internal.h"
 #include "chardev/char.h"
 #include "util/error.h"
+#include "util/fdset.h"
 
 typedef struct FdState {
     int in_fd;
@@ -89,7 +90,15 @@ static bool file_open(Chardev *chr, GError **errp)
     s->out_fd = -1;
     chr->be = s;
     flags |= o->append ? O_APPEND : O_TRUNC;
-    s->out_fd = open(o->out_path, flags, 0666);
+    if (g_str_has_prefix(o->out_path, "/dev/fdset/")) {
+        /* a descriptor from -add-fd or add-fd, chosen by access mode */
+        s->out_fd = qmpd_open(o->out_path, flags, 0666, errp);
+        if (s->out_fd < 0) {
+            return false;
+        }
+    } else {
+        s->out_fd = open(o->out_path, flags, 0666);
+    }
     if (s->out_fd < 0) {
         g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
                     "Could not open '%s': %s", o->out_path, g_strerror(errno));

@@ -98,6 +98,7 @@ static void type_ensure_builtins(void)
     object_tree_register_types();
     user_creatable_register_types();
     memory_backend_register_types();
+    secret_register_types();
 }
 
 void type_register_static(const TypeInfo *info)

@@ -29,6 +29,7 @@ struct TypeImpl {
 void object_tree_register_types(void);
 void user_creatable_register_types(void);
 void memory_backend_register_types(void);
+void secret_register_types(void);
 
 /* Property table plumbing used by object.c. */
 void object_property_table_init(GPtrArray **ret_props, GHashTable **ret_index);

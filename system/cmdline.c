@@ -74,6 +74,9 @@ void cmdline_free(QmpdCmdline *cl)
     g_ptr_array_unref(cl->machine_args);
     g_ptr_array_unref(cl->serials);
     g_ptr_array_unref(cl->add_fds);
+    g_ptr_array_unref(cl->objects);
+    g_ptr_array_unref(cl->devices);
+    g_ptr_array_unref(cl->host_args);
     g_free(cl);
 }
 
@@ -476,6 +479,8 @@ static const CmdlineOption cmdline_options[] = {
     {"append", "CMDLINE", "kernel command line (sugar for -M append=)",
      opt_append},
     {"audio", "none", "audio backend (only 'none')", opt_audio},
+    {"audiodev", "[driver=]none,id=ID|JSON",
+     "audio backend (only 'none'; passed to QEMU)", cmdline_parse_audiodev},
     {"bios", "FILE", "firmware image (sugar for -M firmware=)", opt_bios},
     {"boot", "[order=]DRIVES[,once=,menu=on|off,...]",
      "boot settings (sugar for -M boot.*)", opt_boot},
@@ -483,6 +488,9 @@ static const CmdlineOption cmdline_options[] = {
      opt_chardev},
     {"cpu", "MODEL[,FEATURES]", "CPU model (sugar for -M cpu=)", opt_cpu},
     {"daemonize", NULL, "detach once initialization succeeded", opt_daemonize},
+    {"device", "[driver=]isa-serial[,chardev=ID,id=ID,index=N]|JSON",
+     "add a device (only isa-serial: an ISA serial port)",
+     cmdline_parse_device},
     {"display", "none", "display backend (only 'none')", opt_display},
     {"fw_cfg", "[name=]NAME,string=STR|file=FILE",
      "add a fw_cfg file (sugar for -M fw-cfg.N.*)", opt_fw_cfg},
@@ -501,6 +509,8 @@ static const CmdlineOption cmdline_options[] = {
     {"mon", "[chardev=]ID[,mode=control|readline][,pretty=on]",
      "attach a monitor to a chardev", opt_mon},
     {"monitor", "SPEC", "human monitor on SPEC (e.g. stdio)", opt_monitor},
+    {"msg", "timestamp=on|off[,guest-name=on|off]",
+     "QEMU's message format (passed to QEMU)", cmdline_parse_msg},
     {"name", "[guest=]NAME", "name the virtual machine", opt_name},
     {"no-reboot", NULL, "exit instead of rebooting (QEMU guests)",
      opt_no_reboot},
@@ -510,8 +520,12 @@ static const CmdlineOption cmdline_options[] = {
      opt_no_user_config},
     {"nodefaults", NULL, "create no default devices", opt_nodefaults},
     {"nographic", NULL, "no display (qmpd never has one)", opt_nographic},
+    {"object", "[qom-type=]TYPE,id=ID[,prop=value]|JSON",
+     "create a user-creatable object (as object-add)", cmdline_parse_object},
     {"option-rom", "FILE[,bootindex=N]",
      "add an option ROM (sugar for -M option-rom.N.*)", opt_option_rom},
+    {"overcommit", "mem-lock=on|off[,cpu-pm=on|off]",
+     "host memory and CPU settings (passed to QEMU)", cmdline_parse_overcommit},
     {"pidfile", "FILE", "write the process id to FILE", opt_pidfile},
     {"preconfig", NULL, "stop in the configuration phase", opt_preconfig},
     {"qmp", "SPEC", "QMP monitor on SPEC (e.g. unix:PATH,server=on)", opt_qmp},
@@ -523,6 +537,9 @@ static const CmdlineOption cmdline_options[] = {
      "real-time clock (sugar for -M rtc.*)", opt_rtc},
     {"run-with", "exit-with-parent=on|off", "process behaviour", opt_run_with},
     {"S", NULL, "do not start the machine until 'cont'", opt_S},
+    {"sandbox", "on|off[,obsolete=,elevateprivileges=,spawn=,...]",
+     "seccomp filter for QEMU (passed to QEMU; qmpd installs none)",
+     cmdline_parse_sandbox},
     {"semihosting", NULL, "enable semihosting", opt_semihosting},
     {"semihosting-config",
      "[enable=]on|off[,target=native|gdb|auto,chardev=ID,arg=STR...]",
@@ -557,6 +574,9 @@ QmpdCmdline *cmdline_parse(int argc, char **argv, GError **errp)
     cl->machine_args = g_ptr_array_new_with_free_func(cmdline_machine_arg_free);
     cl->serials = g_ptr_array_new_with_free_func(g_free);
     cl->add_fds = g_ptr_array_new_with_free_func(cmdline_add_fd_free);
+    cl->objects = g_ptr_array_new_with_free_func(cmdline_typed_arg_free);
+    cl->devices = g_ptr_array_new_with_free_func(cmdline_typed_arg_free);
+    cl->host_args = g_ptr_array_new_with_free_func(g_free);
 
     for (int i = 1; i < argc; i++) {
         const char *word = argv[i];

@@ -7,6 +7,8 @@
 
 #include "prelude.h"
 
+#include <sys/mman.h>
+
 #include "accel/qemu-backend.h"
 #include "chardev/char.h"
 #include "hw/char/serial-isa.h"
@@ -18,15 +20,22 @@
 #include "hw/nvram/fw_cfg.h"
 #include "hw/rtc/rtc-device.h"
 #include "migration/qemu-handoff.h"
+#include "qom/memory-backend.h"
 #include "qom/object-tree.h"
 #include "system/accel.h"
 #include "system/machine-init.h"
+#include "system/memory.h"
 #include "system/phase.h"
+#include "system/ram.h"
 #include "system/runstate.h"
 #include "util/error.h"
 
-/* -serial ports in order: chardev ids, "" for unconnected ones. */
+/*
+ * ISA serial ports by index: chardev ids, "" for unconnected ports, NULL
+ * for no port; and their device ids (-device isa-serial,id=), or NULL.
+ */
 static GPtrArray *serial_ports;
+static GPtrArray *serial_dev_ids;
 /* The configuration before migrate-incoming applied the stream's. */
 static MachineProperties *incoming_prior;
 /* What the command line says about running a QEMU guest. */
@@ -71,7 +80,42 @@ static bool check_builtin_members(const MachineProperties *cfg, GError **errp)
                     member);
         return false;
     }
+    if (cfg->has_usb && cfg->usb) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "usb: the built-in machine has no USB controller; set "
+                    "accel.type to tcg or kvm");
+        return false;
+    }
     return true;
+}
+
+Object *machine_init_find_memory_backend(const MachineProperties *cfg,
+                                         GError **errp)
+{
+    g_autoptr(MachineProperties) full = machine_config_fill_defaults(cfg);
+    MemoryBackendInfo info;
+    Object *obj;
+
+    if (cfg->memory_backend == NULL) {
+        return NULL;
+    }
+    obj = object_resolve_path_component(object_get_objects_root(),
+                                        cfg->memory_backend);
+    if (obj == NULL || !memory_backend_get_info(obj, &info)) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "memory-backend: no memory backend object '%s' (create "
+                    "it with -object or object-add)",
+                    cfg->memory_backend);
+        return NULL;
+    }
+    if (info.size != full->memory->size) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "memory-backend: the size of '%s' (%" PRIu64
+                    ") differs from memory.size (%" PRIu64 ")",
+                    cfg->memory_backend, info.size, full->memory->size);
+        return NULL;
+    }
+    return obj;
 }
 
 void machine_init_enter_configuration(bool incoming)
@@ -82,21 +126,71 @@ void machine_init_enter_configuration(bool incoming)
     }
 }
 
-void machine_init_add_serial(const char *chardev_id)
+/* Grows the port list to @len; new slots hold no port (NULL). */
+static void serial_ports_grow(guint len)
 {
     if (serial_ports == NULL) {
         serial_ports = g_ptr_array_new_with_free_func(g_free);
+        serial_dev_ids = g_ptr_array_new_with_free_func(g_free);
     }
-    g_ptr_array_add(serial_ports, g_strdup(chardev_id ? chardev_id : ""));
+    while (serial_ports->len < len) {
+        g_ptr_array_add(serial_ports, NULL);
+        g_ptr_array_add(serial_dev_ids, NULL);
+    }
+}
+
+void machine_init_add_serial(const char *chardev_id)
+{
+    guint i = serial_ports != NULL ? serial_ports->len : 0;
+
+    serial_ports_grow(i + 1);
+    g_ptr_array_index(serial_ports, i) = g_strdup(chardev_id ? chardev_id : "");
+}
+
+bool machine_init_add_serial_device(int64_t index, const char *chardev_id,
+                                    const char *dev_id, GError **errp)
+{
+    if (index < 0) {
+        /* the first free port, as QEMU's isa-serial picks it */
+        for (index = 0; serial_ports != NULL && index < serial_ports->len &&
+                        g_ptr_array_index(serial_ports, index) != NULL;
+             index++) {
+        }
+    }
+    if (index >= SERIAL_MAX_ISA_PORTS) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "Max. supported number of ISA serial ports is %d",
+                    SERIAL_MAX_ISA_PORTS);
+        return false;
+    }
+    serial_ports_grow((guint)index + 1);
+    if (g_ptr_array_index(serial_ports, index) != NULL) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "ISA serial port %" PRId64 " is already in use", index);
+        return false;
+    }
+    for (guint i = 0; dev_id != NULL && i < serial_dev_ids->len; i++) {
+        if (g_strcmp0(g_ptr_array_index(serial_dev_ids, i), dev_id) == 0) {
+            g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                        "Duplicate device ID '%s'", dev_id);
+            return false;
+        }
+    }
+    g_ptr_array_index(serial_ports, index) =
+        g_strdup(chardev_id ? chardev_id : "");
+    g_ptr_array_index(serial_dev_ids, index) = g_strdup(dev_id);
+    return true;
 }
 
 static bool create_serial_ports(Object *machine, GError **errp)
 {
     for (guint i = 0; serial_ports != NULL && i < serial_ports->len; i++) {
         const char *id = g_ptr_array_index(serial_ports, i);
-        Chardev *chr = id[0] != '\0' ? chardev_find(id) : NULL;
+        Chardev *chr = id != NULL && id[0] != '\0' ? chardev_find(id) : NULL;
 
-        if (!serial_create_isa(machine, i, chr, errp)) {
+        if (id != NULL &&
+            !serial_create_isa(machine, i, chr,
+                               g_ptr_array_index(serial_dev_ids, i), errp)) {
             return false;
         }
     }
@@ -113,10 +207,28 @@ static bool machine_realize(GError **errp)
         machine_config_fill_defaults(machine_config_get());
     const MachineType *mt = machine_type_find(full->type);
     Object *machine = machine_object_sync(errp);
+    Object *backend = NULL;
+    g_autoptr(GError) err = NULL;
+    MachineBoard *b;
 
-    if (machine == NULL ||
-        !machine_board_init(full->type, full->memory->size, machine, errp)) {
+    if (machine == NULL) {
         return false;
+    }
+    backend = machine_init_find_memory_backend(full, &err);
+    if (err != NULL) {
+        g_propagate_error(errp, g_steal_pointer(&err));
+        return false;
+    }
+    if (!machine_board_init_with_backend(full->type, full->memory->size,
+                                         backend, machine, errp)) {
+        return false;
+    }
+    b = machine_board_get();
+    if (full->has_dump_guest_core && !full->dump_guest_core && b->ram != NULL) {
+        RamBlock *rb = memory_region_get_ram_block(b->ram);
+
+        /* Advice only: a kernel without it still runs the guest. */
+        madvise(ram_block_get_host(rb), ram_block_get_size(rb), MADV_DONTDUMP);
     }
     /* First, so CPU N is /machine/unattached/device[N] as in QEMU. */
     if (mt->default_cpu_model != NULL &&
@@ -139,17 +251,19 @@ static bool machine_realize(GError **errp)
 
 void machine_teardown(void)
 {
+    static const char *const containers[] = {"peripheral", "unattached"};
     Object *machine = machine_object_get();
-    Object *unattached =
-        machine != NULL ? object_resolve_path_component(machine, "unattached")
-                        : NULL;
 
     /*
      * Devices wired to the board's interrupt controller go first, while
      * the lines they lower on the way out still lead somewhere.
      */
-    if (unattached != NULL) {
-        object_unparent(unattached);
+    for (gsize i = 0; machine != NULL && i < G_N_ELEMENTS(containers); i++) {
+        Object *c = object_resolve_path_component(machine, containers[i]);
+
+        if (c != NULL) {
+            object_unparent(c);
+        }
     }
     machine_board_cleanup();
 }
@@ -165,17 +279,30 @@ static bool machine_start_in_qemu(bool incoming, GError **errp)
 {
     g_autoptr(MachineProperties) before = machine_config_snapshot();
     g_autoptr(GPtrArray) serials = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GError) err = NULL;
     QemuBackendOptions opts = backend_options;
+    Object *ram_backend;
 
     for (guint i = 0; serial_ports != NULL && i < serial_ports->len; i++) {
         g_ptr_array_add(serials, g_strdup(g_ptr_array_index(serial_ports, i)));
     }
+    opts.serial_dev_ids = serial_dev_ids;
+    ram_backend = machine_init_find_memory_backend(machine_config_get(), &err);
+    if (err != NULL) {
+        g_propagate_error(errp, g_steal_pointer(&err));
+        return false;
+    }
+    opts.memory_backend = ram_backend;
     opts.incoming = incoming;
     opts.incoming_ended = incoming ? incoming_qemu_ended : NULL;
     machine_config_freeze();
     if (!qemu_backend_start(machine_config_get(), serials, &opts, errp)) {
         machine_config_restore(g_steal_pointer(&before));
         return false;
+    }
+    if (ram_backend != NULL) {
+        /* QEMU's RAM is built from it: in use until qmpd exits */
+        memory_backend_set_mapped(ram_backend, true);
     }
     while (phase_get() < PHASE_MACHINE_READY) {
         phase_advance(phase_get() + 1);

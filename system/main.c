@@ -257,6 +257,51 @@ static bool add_fds(const QmpdCmdline *cl, GError **errp)
     return true;
 }
 
+/* -object, in order, once descriptors are in their sets. */
+static bool create_objects(const QmpdCmdline *cl, GError **errp)
+{
+    for (guint i = 0; i < cl->objects->len; i++) {
+        const CmdlineTypedArg *t = g_ptr_array_index(cl->objects, i);
+
+        if (!cmdline_create_object(t, errp)) {
+            g_prefix_error(errp, "-object %s: ", t->arg);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* -device (isa-serial only), after -serial, whose ports come first. */
+static bool create_devices(const QmpdCmdline *cl, GError **errp)
+{
+    for (guint i = 0; i < cl->devices->len; i++) {
+        const CmdlineTypedArg *t = g_ptr_array_index(cl->devices, i);
+
+        if (!cmdline_create_device(t, errp)) {
+            g_prefix_error(errp, "-device %s: ", t->arg);
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
+ * Host-local options with an effect (-overcommit mem-lock=on, -sandbox
+ * on, -msg timestamp=on...) are QEMU's to apply; the built-in machine
+ * has no QEMU, so qmpd refuses them there rather than ignore them.
+ */
+static bool check_host_options(const QmpdCmdline *cl, GError **errp)
+{
+    if (cl->host_only && !accel_get_current()->runs_in_qemu) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "-overcommit, -msg and -sandbox settings apply to the "
+                    "QEMU that runs the guest; the built-in machine (accel "
+                    "qtest) has none: use -accel tcg or kvm");
+        return false;
+    }
+    return true;
+}
+
 /*
  * -incoming: the main slot listens (or defers); qmpd has no CPR, so a
  * cpr channel cannot be honoured and is refused rather than ignored.
@@ -286,12 +331,12 @@ static bool qmpd_init(const QmpdCmdline *cl, QmpCommandList *cmds,
 {
     const char *incoming = cl->incoming[MIGRATION_CHANNEL_TYPE_MAIN];
 
-    if (!add_fds(cl, errp)) {
+    if (!add_fds(cl, errp) || !create_objects(cl, errp)) {
         return false;
     }
     vm_identity_set_name(cl->name);
     if (!check_accel_options(cl, errp) || !configure_machine(cl, errp) ||
-        !machine_init_select_accel(errp)) {
+        !machine_init_select_accel(errp) || !check_host_options(cl, errp)) {
         return false;
     }
     machine_init_set_backend_options(&(QemuBackendOptions){
@@ -299,6 +344,7 @@ static bool qmpd_init(const QmpdCmdline *cl, QmpCommandList *cmds,
         .no_reboot = cl->no_reboot,
         .no_shutdown = cl->no_shutdown,
         .name = cl->name,
+        .host_args = cl->host_args,
         .exited = qmpd_main_loop_quit,
     });
     qmp_init_marshal(cmds);
@@ -307,7 +353,7 @@ static bool qmpd_init(const QmpdCmdline *cl, QmpCommandList *cmds,
     if (!create_chardevs(cl, errp)) {
         return false;
     }
-    if (!create_serial_chardevs(cl, errp)) {
+    if (!create_serial_chardevs(cl, errp) || !create_devices(cl, errp)) {
         return false;
     }
     if (cl->qtest != NULL &&

@@ -23,6 +23,7 @@
 #include "qemu-process.h"
 #include "qemu-qmp-client.h"
 #include "qemu-serial-relay.h"
+#include "qom/object-tree.h"
 #include "util/error.h"
 
 /* How long QEMU may take to come up and answer its first commands. */
@@ -473,8 +474,9 @@ static bool start_relays(GPtrArray *serials, int *serial_fds, GArray *fds,
         QemuFdMap map = {.target = QEMU_FIRST_SERIAL_FD + (int)i};
         QemuSerialRelay *relay;
 
-        serial_fds[i] = -1;
-        if (id[0] == '\0') {
+        serial_fds[i] =
+            id == NULL ? QEMU_SERIAL_ABSENT : QEMU_SERIAL_UNCONNECTED;
+        if (id == NULL || id[0] == '\0') {
             continue;
         }
         relay = qemu_serial_relay_new(id, &map.source, errp);
@@ -494,6 +496,10 @@ static bool backend_launch(const MachineProperties *config, GPtrArray *serials,
 {
     g_autofree char *binary = NULL;
     g_autofree int *serial_fds = g_new0(int, serials->len + 1);
+    g_autofree const char **serial_ids = g_new0(const char *, serials->len + 1);
+    g_autofree const char **host_args = NULL;
+    const char *backend_id = NULL;
+    MemoryBackendInfo backend_info;
     g_autoptr(QemuCmdline) cmdline = NULL;
     g_autoptr(GPtrArray) argv = g_ptr_array_new();
     QemuFdMap control = {.target = QEMU_CONTROL_FD};
@@ -504,12 +510,31 @@ static bool backend_launch(const MachineProperties *config, GPtrArray *serials,
     if (binary == NULL || !start_relays(serials, serial_fds, fds, errp)) {
         return false;
     }
+    for (guint i = 0; opts->serial_dev_ids != NULL && i < serials->len &&
+                      i < opts->serial_dev_ids->len;
+         i++) {
+        serial_ids[i] = g_ptr_array_index(opts->serial_dev_ids, i);
+    }
+    if (opts->host_args != NULL) {
+        host_args = g_new0(const char *, opts->host_args->len + 1);
+        for (guint i = 0; i < opts->host_args->len; i++) {
+            host_args[i] = g_ptr_array_index(opts->host_args, i);
+        }
+    }
+    if (opts->memory_backend != NULL) {
+        backend_id = object_get_canonical_path_component(opts->memory_backend);
+        memory_backend_get_info(opts->memory_backend, &backend_info);
+    }
     cmdline = qemu_cmdline_render(
         config,
         &(QemuRenderParams){
             .control_fd = QEMU_CONTROL_FD,
             .serial_fds = serial_fds,
             .serial_count = serials->len,
+            .serial_ids = serial_ids,
+            .memory_backend_id = backend_id,
+            .memory_backend = backend_id != NULL ? &backend_info : NULL,
+            .host_args = host_args,
             .first_blob_fd = QEMU_FIRST_SERIAL_FD + (int)serials->len,
             .no_reboot = opts->no_reboot,
             .no_shutdown = opts->no_shutdown,

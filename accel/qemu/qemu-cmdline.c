@@ -164,7 +164,8 @@ static void render_frame(Render *r, const QemuRenderParams *p)
 /* ---- machine type, accelerator, CPU, topology, RAM ---- */
 
 static void render_machine(Render *r, const MachineProperties *full,
-                           const MachineProperties *cfg)
+                           const MachineProperties *cfg,
+                           const QemuRenderParams *p)
 {
     const MachineType *mt = full->type != NULL ? machine_type_find(full->type)
                                                : machine_type_default();
@@ -177,7 +178,67 @@ static void render_machine(Render *r, const MachineProperties *full,
         append_kv(v, "smbios-entry-point-type",
                   SmbiosEntryPointType_str(cfg->smbios->entry_point_type));
     }
+    if (cfg->has_usb) {
+        append_kv(v, "usb", cfg->usb ? "on" : "off");
+    }
+    if (cfg->has_dump_guest_core) {
+        append_kv(v, "dump-guest-core", cfg->dump_guest_core ? "on" : "off");
+    }
+    if (p->memory_backend_id != NULL) {
+        append_kv(v, "memory-backend", p->memory_backend_id);
+    }
     arg_pair(r, "-machine", v);
+}
+
+/* The RAM's backend object, its non-default properties only. */
+static void render_memory_backend(Render *r, const QemuRenderParams *p)
+{
+    const MemoryBackendInfo *mb = p->memory_backend;
+    bool memfd;
+    g_autoptr(JsonBuilder) b = NULL;
+    g_autoptr(JsonGenerator) gen = NULL;
+    g_autoptr(JsonNode) root = NULL;
+    g_autofree char *text = NULL;
+
+    if (p->memory_backend_id == NULL || mb == NULL) {
+        return;
+    }
+    memfd = mb->kind == MEMORY_BACKEND_KIND_MEMFD;
+    b = json_builder_new();
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "qom-type");
+    json_builder_add_string_value(b, memfd ? "memory-backend-memfd"
+                                           : "memory-backend-ram");
+    json_builder_set_member_name(b, "id");
+    json_builder_add_string_value(b, p->memory_backend_id);
+    json_builder_set_member_name(b, "size");
+    json_builder_add_int_value(b, (gint64)mb->size);
+#define FLAG(name, value, dflt)                     \
+    if ((value) != (dflt)) {                        \
+        json_builder_set_member_name(b, name);      \
+        json_builder_add_boolean_value(b, (value)); \
+    }
+    FLAG("share", mb->share, false);
+    FLAG("merge", mb->merge, true);
+    FLAG("dump", mb->dump, true);
+    FLAG("prealloc", mb->prealloc, false);
+    FLAG("reserve", mb->reserve, true);
+    if (memfd) {
+        FLAG("hugetlb", mb->hugetlb, false);
+        FLAG("seal", mb->seal, true);
+        if (mb->hugetlbsize != 0) {
+            json_builder_set_member_name(b, "hugetlbsize");
+            json_builder_add_int_value(b, (gint64)mb->hugetlbsize);
+        }
+    }
+#undef FLAG
+    json_builder_end_object(b);
+    root = json_builder_get_root(b);
+    gen = json_generator_new();
+    json_generator_set_root(gen, root);
+    text = json_generator_to_data(gen, NULL);
+    arg(r, "-object");
+    arg(r, text);
 }
 
 static void render_accel(Render *r, const MachineProperties *full)
@@ -468,10 +529,50 @@ static bool render_acpitable(Render *r, const MachineProperties *cfg,
 
 /* ---- the guest's serial ports ---- */
 
-static void render_serial(Render *r, const QemuRenderParams *p)
+/* Ports with device ids, or with gaps before them, need -device. */
+static bool serial_needs_device(const QemuRenderParams *p)
 {
     for (guint i = 0; i < p->serial_count; i++) {
-        if (p->serial_fds[i] < 0) {
+        if (p->serial_fds[i] == QEMU_SERIAL_ABSENT ||
+            (p->serial_ids != NULL && p->serial_ids[i] != NULL)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void render_serial_devices(Render *r, const QemuRenderParams *p)
+{
+    for (guint i = 0; i < p->serial_count; i++) {
+        g_autoptr(GString) dev = g_string_new("isa-serial");
+
+        if (p->serial_fds[i] == QEMU_SERIAL_ABSENT) {
+            continue;
+        }
+        if (p->serial_fds[i] != QEMU_SERIAL_UNCONNECTED) {
+            g_autofree char *chr = g_strdup_printf(
+                "socket,id=qmpd-serial%u,fd=%d", i, p->serial_fds[i]);
+
+            arg(r, "-chardev");
+            arg(r, chr);
+            g_string_append_printf(dev, ",chardev=qmpd-serial%u", i);
+        }
+        if (p->serial_ids != NULL && p->serial_ids[i] != NULL) {
+            append_kv(dev, "id", p->serial_ids[i]);
+        }
+        g_string_append_printf(dev, ",index=%u", i);
+        arg_pair(r, "-device", dev);
+    }
+}
+
+static void render_serial(Render *r, const QemuRenderParams *p)
+{
+    if (serial_needs_device(p)) {
+        render_serial_devices(r, p);
+        return;
+    }
+    for (guint i = 0; i < p->serial_count; i++) {
+        if (p->serial_fds[i] == QEMU_SERIAL_UNCONNECTED) {
             arg(r, "-serial");
             arg(r, "null");
             continue;
@@ -503,10 +604,11 @@ QemuCmdline *qemu_cmdline_render(const MachineProperties *config,
         return NULL;
     }
     render_frame(&r, params);
-    render_machine(&r, full, config);
+    render_machine(&r, full, config, params);
     render_accel(&r, full);
     render_smp(&r, full);
     render_memory(&r, full);
+    render_memory_backend(&r, params);
     render_boot(&r, config);
     render_direct_boot(&r, config);
     if (!render_smbios(&r, config, errp)) {
@@ -518,6 +620,9 @@ QemuCmdline *qemu_cmdline_render(const MachineProperties *config,
         return NULL;
     }
     render_serial(&r, params);
+    for (guint i = 0; params->host_args != NULL && params->host_args[i]; i++) {
+        arg(&r, params->host_args[i]);
+    }
     return g_steal_pointer(&out);
 }
 

@@ -221,7 +221,8 @@ void serial_register_types(void)
     }
 }
 
-bool serial_create_isa(Object *machine, int index, Chardev *chr, GError **errp)
+bool serial_create_isa(Object *machine, int index, Chardev *chr, const char *id,
+                       GError **errp)
 {
     g_autoptr(Object) obj = NULL;
     IRQState *irq;
@@ -242,8 +243,9 @@ bool serial_create_isa(Object *machine, int index, Chardev *chr, GError **errp)
     obj = object_new(TYPE_ISA_SERIAL);
     SERIAL_ISA(obj)->index = index;
     SERIAL_ISA(obj)->chr = chr;
-    if (object_property_add_child(container_get(machine, "/unattached"),
-                                  "device[*]", obj, errp) == NULL) {
+    if (object_property_add_child(
+            container_get(machine, id != NULL ? "/peripheral" : "/unattached"),
+            id != NULL ? id : "device[*]", obj, errp) == NULL) {
         return false;
     }
     if (!qdev_realize(DEVICE(obj), errp)) {

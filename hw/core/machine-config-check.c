@@ -417,6 +417,7 @@ static bool check_guest_boot(const MachineProperties *cfg, GError **errp)
         {"kernel", offsetof(MachineProperties, kernel)},
         {"initrd", offsetof(MachineProperties, initrd)},
         {"firmware", offsetof(MachineProperties, firmware)},
+        {"memory-backend", offsetof(MachineProperties, memory_backend)},
     };
     guint i = 0;
 

@@ -41,6 +41,9 @@ static const MachineMember machine_members[] = {
     {"append", "str", "Kernel command line"},
     {"firmware", "str", "Firmware image"},
     {"option-rom", "[OptionRom]", "Extra option ROMs"},
+    {"usb", "bool", "Whether the machine has a USB controller"},
+    {"dump-guest-core", "bool", "Include guest RAM in core dumps"},
+    {"memory-backend", "str", "Memory backend object providing guest RAM"},
 };
 
 static Object *machine_obj;
@@ -62,6 +65,11 @@ static JsonNode *machine_member_unset_value(ObjectProperty *prop)
     }
     if (g_str_equal(prop->type, "str")) {
         return json_node_init_string(json_node_alloc(), "");
+    }
+    if (g_str_equal(prop->type, "bool")) {
+        /* the defaults: no USB controller, guest RAM in core dumps */
+        return json_node_init_boolean(
+            json_node_alloc(), g_str_equal(prop->name, "dump-guest-core"));
     }
     if (prop->type[0] == '[') {
         node = json_node_new(JSON_NODE_ARRAY);

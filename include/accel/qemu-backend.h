@@ -26,6 +26,7 @@
 
 #include "migration/migration.h"
 #include "qapi-types.h"
+#include "qom/object.h"
 
 /* What the command line says about running the guest, beside the config. */
 typedef struct QemuBackendOptions {
@@ -33,6 +34,14 @@ typedef struct QemuBackendOptions {
     bool no_reboot;    /* -no-reboot */
     bool no_shutdown;  /* -no-shutdown */
     const char *name;  /* -name guest=, or NULL */
+    /* Device ids of the serial ports by index (NULL entries: none), or
+     * NULL; a port with an id is given to QEMU as -device isa-serial. */
+    GPtrArray *serial_dev_ids;
+    /* The memory backend object the RAM comes from, or NULL. */
+    Object *memory_backend;
+    /* Host-local options passed through to QEMU: argv words, or NULL
+     * (docs/system/qemu-backend.md). */
+    GPtrArray *host_args;
     /* Called once QEMU has exited and its last events went out. */
     void (*exited)(void);
     /*
@@ -49,8 +58,9 @@ typedef struct QemuBackendOptions {
 /**
  * qemu_backend_start:
  * @config: (transfer none): the frozen configuration (sparse, as stored)
- * @serial_chardevs: (transfer none): chardev ids of the -serial ports in
- *                   order, "" for a port with no chardev
+ * @serial_chardevs: (transfer none): chardev ids of the ISA serial ports
+ *                   by index, "" for a port with no chardev, NULL for no
+ *                   port at that index
  * @opts: (transfer none): the run-control options
  *
  * Renders the command line, starts QEMU with -S, negotiates the private

@@ -14,14 +14,29 @@
 #include "prelude.h"
 
 #include "qapi-types.h"
+#include "qom/memory-backend.h"
+
+#define QEMU_SERIAL_UNCONNECTED (-1)
+#define QEMU_SERIAL_ABSENT (-2)
 
 typedef struct QemuRenderParams {
     /* Descriptor number of QEMU's end of the private QMP channel. */
     int control_fd;
-    /* -serial ports in order: the descriptor of QEMU's end of each relay,
-     * or -1 for a port with no chardev. */
+    /* ISA serial ports by index: the descriptor of QEMU's end of each
+     * relay, QEMU_SERIAL_UNCONNECTED for a port with no chardev, or
+     * QEMU_SERIAL_ABSENT for no port at that index. */
     const int *serial_fds;
     guint serial_count;
+    /* Device ids by index (NULL entries: none), or NULL.  Without ids
+     * and gaps the ports are rendered as -serial, else each as -device
+     * isa-serial,index=N. */
+    const char *const *serial_ids;
+    /* The RAM's memory backend: rendered as -object and
+     * -machine memory-backend=; NULL for none. */
+    const char *memory_backend_id;
+    const MemoryBackendInfo *memory_backend;
+    /* Host-local options, appended verbatim, or NULL. */
+    const char *const *host_args;
     /* Descriptor number of the first blob; the next ones follow. */
     int first_blob_fd;
     bool no_reboot;

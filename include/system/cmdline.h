@@ -39,6 +39,13 @@ typedef struct CmdlineAddFd {
     char *opaque;
 } CmdlineAddFd;
 
+/* One -object or -device: its properties, type key included. */
+typedef struct CmdlineTypedArg {
+    char *arg;
+    JsonObject *props;
+    bool keyval; /* key=value form: values are strings */
+} CmdlineTypedArg;
+
 typedef struct QmpdCmdline {
     char *prog_name;
     bool nodefaults;
@@ -71,6 +78,12 @@ typedef struct QmpdCmdline {
     GPtrArray *machine_args; /* of CmdlineMachineArg *, in order */
     GPtrArray *serials;      /* of char *, -serial in order */
     GPtrArray *add_fds;      /* of CmdlineAddFd *, in order */
+    GPtrArray *objects;      /* of CmdlineTypedArg *, -object in order */
+    GPtrArray *devices;      /* of CmdlineTypedArg *, -device in order */
+    /* Host-local options for the QEMU qmpd starts, as argv words. */
+    GPtrArray *host_args;
+    /* Some host-local option has an effect only a QEMU can give. */
+    bool host_only;
 } QmpdCmdline;
 
 void cmdline_free(QmpdCmdline *cl);
@@ -89,6 +102,36 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(QmpdCmdline, cmdline_free)
  * set.
  */
 QmpdCmdline *cmdline_parse(int argc, char **argv, GError **errp);
+
+/*
+ * system/cmdline-objects.c: -object, -device and the host-local options
+ * (-overcommit, -msg, -audiodev, -sandbox).  The parse functions check
+ * syntax only; cmdline_create_object() and cmdline_create_device() act,
+ * in main()'s order.
+ */
+void cmdline_typed_arg_free(gpointer p);
+bool cmdline_parse_object(QmpdCmdline *cl, const char *arg, GError **errp);
+bool cmdline_parse_device(QmpdCmdline *cl, const char *arg, GError **errp);
+bool cmdline_parse_overcommit(QmpdCmdline *cl, const char *arg, GError **errp);
+bool cmdline_parse_msg(QmpdCmdline *cl, const char *arg, GError **errp);
+bool cmdline_parse_audiodev(QmpdCmdline *cl, const char *arg, GError **errp);
+bool cmdline_parse_sandbox(QmpdCmdline *cl, const char *arg, GError **errp);
+
+/**
+ * cmdline_create_object:
+ *
+ * Creates the user-creatable object of one -object (object_add_from_json
+ * errors); key=value values are read by the property's type.
+ */
+bool cmdline_create_object(const CmdlineTypedArg *t, GError **errp);
+
+/**
+ * cmdline_create_device:
+ *
+ * Records the ISA serial port of one "-device isa-serial" (keys chardev,
+ * id, index); the chardev must exist.
+ */
+bool cmdline_create_device(const CmdlineTypedArg *t, GError **errp);
 
 /** cmdline_print_help: writes the -help text to stdout. */
 void cmdline_print_help(const char *prog_name);

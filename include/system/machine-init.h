@@ -8,6 +8,7 @@
 #include "accel/qemu-backend.h"
 #include "prelude.h"
 #include "qapi-types.h"
+#include "qom/object.h"
 
 /**
  * machine_init_enter_configuration:
@@ -27,6 +28,30 @@ void machine_init_enter_configuration(bool incoming);
  * initialization, on machines that have ISA serial ports.
  */
 void machine_init_add_serial(const char *chardev_id);
+
+/**
+ * machine_init_add_serial_device:
+ * @index: the port (0 is COM1), or -1 for the first free one
+ * @chardev_id: (nullable): its backend, NULL for an unconnected port
+ * @dev_id: (nullable): the device id
+ *
+ * Records a "-device isa-serial" port: the same UART as -serial gives,
+ * at a chosen index.  Errors: "Max. supported number of ISA serial ports
+ * is 4", "ISA serial port N is already in use", "Duplicate device ID
+ * 'ID'".
+ */
+bool machine_init_add_serial_device(int64_t index, const char *chardev_id,
+                                    const char *dev_id, GError **errp);
+
+/**
+ * machine_init_find_memory_backend:
+ *
+ * Returns: (transfer none) (nullable): the object @cfg's memory-backend
+ * names, or NULL when it names none or (with @errp set) when no memory
+ * backend of that id exists or its size differs from memory.size.
+ */
+Object *machine_init_find_memory_backend(const MachineProperties *cfg,
+                                         GError **errp);
 
 /**
  * machine_init_set_backend_options:

@@ -525,7 +525,12 @@ static void test_help(void)
         "  initrd=<str> - Initial RAM disk for the kernel\n"
         "  append=<str> - Kernel command line\n"
         "  firmware=<str> - Firmware image\n"
-        "  option-rom=<[OptionRom]> - Extra option ROMs\n");
+        "  option-rom=<[OptionRom]> - Extra option ROMs\n"
+        "  usb=<bool> - Whether the machine has a USB controller\n"
+        "  dump-guest-core=<bool> - Include guest RAM in core "
+        "dumps\n"
+        "  memory-backend=<str> - Memory backend object providing "
+        "guest RAM\n");
     g_clear_pointer(&out, g_free);
     g_clear_pointer(&errs, g_free);
     g_assert_cmpint(run("-M none,help", &out, &errs), ==, 0);

@@ -192,12 +192,62 @@ static void test_run_control(void)
         strstr(text, "-name guest=vm,,1 -no-reboot -no-shutdown -machine"));
 }
 
+/*
+ * What libvirt's domain gives: machine members, the RAM's backend
+ * object, ports as -device with their ids, host-local options last.
+ */
+static void test_libvirt_domain(void)
+{
+    g_autoptr(MachineProperties) cfg =
+        decode("{\"accel\": {\"type\": \"tcg\"}, \"memory\": {\"size\": "
+               "268435456}, \"usb\": false, \"dump-guest-core\": false, "
+               "\"memory-backend\": \"pc.ram\"}");
+    static const int serial_fds[] = {5, QEMU_SERIAL_ABSENT,
+                                     QEMU_SERIAL_UNCONNECTED};
+    static const char *const serial_ids[] = {"serial0", NULL, NULL};
+    static const char *const host_args[] = {"-overcommit", "mem-lock=off",
+                                            "-msg", "timestamp=on", NULL};
+    MemoryBackendInfo mb = {.kind = MEMORY_BACKEND_KIND_RAM,
+                            .size = 268435456,
+                            .merge = true,
+                            .dump = false,
+                            .reserve = true};
+    QemuRenderParams params = {
+        .control_fd = 3,
+        .serial_fds = serial_fds,
+        .serial_count = 3,
+        .serial_ids = serial_ids,
+        .first_blob_fd = 6,
+        .memory_backend_id = "pc.ram",
+        .memory_backend = &mb,
+        .host_args = host_args,
+    };
+    g_autoptr(GError) err = NULL;
+    g_autoptr(QemuCmdline) cl = qemu_cmdline_render(cfg, &params, &err);
+    g_autofree char *text = NULL;
+
+    g_assert_no_error(err);
+    text = qemu_cmdline_to_string(cl);
+    g_assert_cmpstr(
+        text, ==,
+        FRAME "-machine type=pc-i440fx-7.2,usb=off,dump-guest-core=off,"
+              "memory-backend=pc.ram -accel tcg -cpu qemu64 "
+              "-smp cpus=1,maxcpus=1,sockets=1,dies=1,cores=1,threads=1 "
+              "-m size=262144K -object '{\"qom-type\":\"memory-backend-ram\","
+              "\"id\":\"pc.ram\",\"size\":268435456,\"dump\":false}' "
+              "-chardev socket,id=qmpd-serial0,fd=5 "
+              "-device isa-serial,chardev=qmpd-serial0,id=serial0,index=0 "
+              "-device isa-serial,index=2 "
+              "-overcommit mem-lock=off -msg timestamp=on");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/accel/qemu-cmdline/golden", test_golden);
     g_test_add_func("/accel/qemu-cmdline/blobs", test_blobs);
     g_test_add_func("/accel/qemu-cmdline/refused", test_refused);
+    g_test_add_func("/accel/qemu-cmdline/libvirt-domain", test_libvirt_domain);
     g_test_add_func("/accel/qemu-cmdline/run-control", test_run_control);
     return g_test_run();
 }

@@ -270,7 +270,7 @@ static void test_creatable_types(void)
     /* memory-backend-file is listed although completing one fails. */
     g_assert_cmpstr(names->str, ==,
                     "memory-backend-file memory-backend-memfd "
-                    "memory-backend-ram test-picky ");
+                    "memory-backend-ram secret test-picky ");
 }
 
 /* memory-backend-file is described, but no object of it can come to be. */

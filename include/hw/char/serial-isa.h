@@ -36,13 +36,16 @@ int serial_isa_irq(int index);
  * @index: port number, 0 to SERIAL_MAX_ISA_PORTS - 1
  * @chr: (transfer none) (nullable): the backend; NULL leaves the port
  *     unconnected (output discarded, no input)
+ * @id: (nullable): the device id (-device ...,id=ID): the UART goes to
+ *     /machine/peripheral/ID instead of /machine/unattached/device[N]
  *
  * Creates, wires and realizes the UART after the pc board exists.
  * Errors: "index N is out of range for ISA serial ports" (QEMU's limit),
  * "the pc board has no ISA interrupt N", the chardev being busy ("chardev
  * 'x' is busy").  Nothing is left behind on failure.
  */
-bool serial_create_isa(Object *machine, int index, Chardev *chr, GError **errp);
+bool serial_create_isa(Object *machine, int index, Chardev *chr, const char *id,
+                       GError **errp);
 
 /** serial_register_types: registers "isa-serial" (idempotent). */
 void serial_register_types(void);
