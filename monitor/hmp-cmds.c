@@ -45,7 +45,7 @@ static void hmp_simple(Monitor *mon, const char *qmp_name)
     g_autoptr(GError) err = NULL;
     g_autoptr(JsonNode) ret = monitor_run_command(qmp_name, NULL, &err);
 
-    if (err != NULL) {
+    if (ret == NULL) {
         hmp_print_error(mon, err);
     }
 }

@@ -814,10 +814,8 @@ static void test_accel_repeated(void)
 /* -machine accel=qtest and -accel qtest name the built-in accelerator. */
 static void test_accel_qtest(void)
 {
-    static const char *const args[] = {"-machine none,accel=qtest",
-                                       "-accel qtest",
-                                       "-display none "
-                                       "-vga none"};
+    static const char *const args[] = {
+        "-machine none,accel=qtest", "-accel qtest", "-display none -vga none"};
 
     for (size_t i = 0; i < G_N_ELEMENTS(args); i++) {
         QTestState *s = qtest_init(args[i]);

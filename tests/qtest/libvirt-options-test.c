@@ -118,7 +118,6 @@ static void test_memory_backend(void)
     JsonObject *cfg =
         json_object_get_object_member(ret_object(reply), "config");
     g_autoptr(JsonNode) dump = qom_get(s, "/machine", "dump-guest-core");
-    g_autoptr(JsonObject) memdev = NULL;
 
     g_assert_cmpstr(json_object_get_string_member(cfg, "memory-backend"), ==,
                     "pc.ram");
