@@ -31,6 +31,8 @@ static GPtrArray *serial_ports;
 static MachineProperties *incoming_prior;
 /* What the command line says about running a QEMU guest. */
 static QemuBackendOptions backend_options;
+/* RAM a cpr-transfer source handed over, for the next machine_realize(). */
+static RamBlock *cpr_ram;
 
 void machine_init_set_backend_options(const QemuBackendOptions *opts)
 {
@@ -114,8 +116,14 @@ static bool machine_realize(GError **errp)
     const MachineType *mt = machine_type_find(full->type);
     Object *machine = machine_object_sync(errp);
 
+    MachineBoardRam ram = {
+        .share = full->has_aux_ram_share && full->aux_ram_share,
+        .preset = cpr_ram,
+    };
+
     if (machine == NULL ||
-        !machine_board_init(full->type, full->memory->size, machine, errp)) {
+        !machine_board_init_full(full->type, full->memory->size, NULL, &ram,
+                                 machine, errp)) {
         return false;
     }
     /* First, so CPU N is /machine/unattached/device[N] as in QEMU. */
@@ -313,6 +321,25 @@ bool machine_incoming_prepare_qemu(const MachineProperties *stream_cfg,
                                    GError **errp)
 {
     return incoming_prepare(stream_cfg, true, errp);
+}
+
+bool machine_incoming_prepare_cpr(const MachineProperties *stream_cfg,
+                                  RamBlock *ram, GError **errp)
+{
+    bool ok;
+
+    g_return_val_if_fail(cpr_ram == NULL, false);
+    if (!stream_cfg->has_aux_ram_share || !stream_cfg->aux_ram_share) {
+        /* The memfd is what it is: a private copy would defeat CPR. */
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "aux-ram-share: this destination sets it off, but "
+                    "cpr-transfer hands over shared RAM");
+        return false;
+    }
+    cpr_ram = ram;
+    ok = incoming_prepare(stream_cfg, false, errp);
+    cpr_ram = NULL;
+    return ok;
 }
 
 /* The QEMU backend's word on an incoming migration it was handed. */

@@ -177,6 +177,9 @@ static void render_machine(Render *r, const MachineProperties *full,
         append_kv(v, "smbios-entry-point-type",
                   SmbiosEntryPointType_str(cfg->smbios->entry_point_type));
     }
+    if (cfg->has_aux_ram_share && cfg->aux_ram_share) {
+        append_kv(v, "aux-ram-share", "on");
+    }
     arg_pair(r, "-machine", v);
 }
 

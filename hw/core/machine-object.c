@@ -41,6 +41,7 @@ static const MachineMember machine_members[] = {
     {"append", "str", "Kernel command line"},
     {"firmware", "str", "Firmware image"},
     {"option-rom", "[OptionRom]", "Extra option ROMs"},
+    {"aux-ram-share", "bool", "Put the machine's RAM in a shared memfd"},
 };
 
 static Object *machine_obj;
@@ -48,9 +49,9 @@ static Object *machine_obj;
 /*
  * What an unset member reads as: QEMU's qom-get never answers null, so an
  * unset member reads as its type's empty value.  The UUID reads as the
- * all-zero UUID, as query-uuid reports it; other strings as "", lists as
- * [] and structures as {}.  Writing that value back may set the member
- * (an explicit zero UUID) or be refused (an empty file name).
+ * all-zero UUID, as query-uuid reports it; other strings as "", booleans
+ * as false, lists as [] and structures as {}.  Writing that value back may set
+ * the member (an explicit zero UUID) or be refused (an empty file name).
  */
 static JsonNode *machine_member_unset_value(ObjectProperty *prop)
 {
@@ -62,6 +63,9 @@ static JsonNode *machine_member_unset_value(ObjectProperty *prop)
     }
     if (g_str_equal(prop->type, "str")) {
         return json_node_init_string(json_node_alloc(), "");
+    }
+    if (g_str_equal(prop->type, "bool")) {
+        return json_node_init_boolean(json_node_alloc(), FALSE);
     }
     if (prop->type[0] == '[') {
         node = json_node_new(JSON_NODE_ARRAY);

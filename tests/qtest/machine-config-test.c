@@ -525,7 +525,8 @@ static void test_help(void)
         "  initrd=<str> - Initial RAM disk for the kernel\n"
         "  append=<str> - Kernel command line\n"
         "  firmware=<str> - Firmware image\n"
-        "  option-rom=<[OptionRom]> - Extra option ROMs\n");
+        "  option-rom=<[OptionRom]> - Extra option ROMs\n"
+        "  aux-ram-share=<bool> - Put the machine's RAM in a shared memfd\n");
     g_clear_pointer(&out, g_free);
     g_clear_pointer(&errs, g_free);
     g_assert_cmpint(run("-M none,help", &out, &errs), ==, 0);
