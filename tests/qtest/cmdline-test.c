@@ -189,10 +189,14 @@ static const BadCmdline bad_cmdlines[] = {
      "addr.offset=z: ",
      "Parameter 'addr.offset' expects integer"},
     {"-incoming defer -incoming "
-     "cpr,addr.transport=socket,addr.type=unix,addr.path=@D/c",
+     "cpr,addr.transport=file,addr.filename=@D/c,addr.offset=0",
+     "qmpd: -incoming cpr,addr.transport=file,addr.filename=@D/c,"
+     "addr.offset=0: ",
+     "the cpr channel must be a unix socket"},
+    {"-incoming cpr,addr.transport=socket,addr.type=unix,addr.path=@D/c",
      "qmpd: -incoming cpr,addr.transport=socket,addr.type=unix,"
      "addr.path=@D/c: ",
-     "cpr-transfer migration is not supported"},
+     "a cpr channel needs a main one (or defer)"},
     /* -add-fd: QEMU's checks, in QEMU's order. */
     {"-add-fd set=1",
      "qmpd: -add-fd set=1: ", "fd option is required and must be non-negative"},
