@@ -238,17 +238,48 @@ static MigrationConfigApplyFunc apply_fn;
 static gsize saved_len;
 static bool saved;
 
-static char *config_text(void)
+char *migration_config_encode(gsize *ret_len)
 {
     g_autoptr(JsonNode) node = machine_config_to_json(machine_config_get());
+    char *text = json_to_string(node, FALSE);
 
-    return json_to_string(node, FALSE);
+    *ret_len = strlen(text);
+    return text;
+}
+
+MachineProperties *migration_config_decode(const char *text, gsize len,
+                                           GError **errp)
+{
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_autoptr(MachineProperties) stream_cfg = NULL;
+    MachineProperties *final = NULL;
+    g_autoptr(GError) err = NULL;
+    JsonNode *root;
+
+    if (!json_parser_load_from_data(parser, text, (gssize)len, &err)) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC, "invalid JSON: %s",
+                    err->message);
+        return NULL;
+    }
+    root = json_parser_get_root(parser);
+    if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root)) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC, "not a JSON object");
+        return NULL;
+    }
+    stream_cfg = machine_config_from_json(root, false, errp);
+    if (stream_cfg == NULL ||
+        !migration_config_check_accel(machine_config_get(), stream_cfg, errp) ||
+        !migration_config_reconcile(machine_config_get(), stream_cfg, &final,
+                                    errp)) {
+        return NULL;
+    }
+    return final;
 }
 
 static void config_save(MigStream *s, void *opaque)
 {
-    g_autofree char *text = config_text();
-    gsize len = strlen(text);
+    gsize len = 0;
+    g_autofree char *text = migration_config_encode(&len);
 
     saved_len = len;
     saved = true;
@@ -258,13 +289,10 @@ static void config_save(MigStream *s, void *opaque)
 
 static bool config_load(MigStream *s, void *opaque, int version_id)
 {
-    g_autoptr(JsonParser) parser = json_parser_new();
-    g_autoptr(MachineProperties) stream_cfg = NULL;
     g_autoptr(MachineProperties) final = NULL;
     g_autoptr(GError) err = NULL;
     const uint8_t *text;
     uint32_t len;
-    JsonNode *root;
 
     len = mig_stream_get_be32(s);
     text = mig_stream_get_view(s, len, MIGRATION_CONFIG_MAX_JSON,
@@ -273,24 +301,8 @@ static bool config_load(MigStream *s, void *opaque, int version_id)
         return false;
     }
     /* Everything is read: from here on the load acts, exactly once. */
-    if (!json_parser_load_from_data(parser, (const char *)text, (gssize)len,
-                                    &err)) {
-        mig_stream_set_error(s, "%s: invalid JSON: %s",
-                             MIGRATION_CONFIG_SECTION, err->message);
-        return false;
-    }
-    root = json_parser_get_root(parser);
-    if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root)) {
-        mig_stream_set_error(s, "%s: not a JSON object",
-                             MIGRATION_CONFIG_SECTION);
-        return false;
-    }
-    stream_cfg = machine_config_from_json(root, false, &err);
-    if (stream_cfg == NULL ||
-        !migration_config_check_accel(machine_config_get(), stream_cfg, &err) ||
-        !migration_config_reconcile(machine_config_get(), stream_cfg, &final,
-                                    &err) ||
-        (apply_fn != NULL && !apply_fn(final, &err))) {
+    final = migration_config_decode((const char *)text, len, &err);
+    if (final == NULL || (apply_fn != NULL && !apply_fn(final, &err))) {
         if (!g_str_has_prefix(err->message, "migration: ")) {
             g_prefix_error(&err, "%s: ", MIGRATION_CONFIG_SECTION);
         }
@@ -315,9 +327,7 @@ static void config_describe(JsonBuilder *b, void *opaque)
     json_builder_begin_array(b);
     vmstate_describe_field(b, "len", "uint32", 4);
     if (!saved) {
-        g_autofree char *text = config_text();
-
-        saved_len = strlen(text);
+        g_free(migration_config_encode(&saved_len));
     }
     vmstate_describe_field(b, "json", "buffer", saved_len);
     json_builder_end_array(b);

@@ -49,6 +49,7 @@ typedef struct IncomingState {
     ReadOp *read_op; /* the read in flight */
     guint8 magic[4]; /* chooses qmpd's stream or a QEMU hand-off */
     bool prepared;
+    bool cpr; /* the machine was built on memory the cpr channel brought */
     char *error;
 } IncomingState;
 
@@ -125,6 +126,9 @@ static void incoming_fail(bool cancelled, const char *message)
         in.prepared = false;
         mig_sys()->incoming_abort();
     }
+    /* Like the main listener, the cpr one waits for migrate-incoming. */
+    in.cpr = false;
+    cpr_in_stop();
     g_free(in.error);
     in.error = g_strdup(message);
     incoming_close_channel(false);
@@ -139,6 +143,8 @@ static void incoming_complete(void)
 
     global_state_received(&source_state);
     in.prepared = false;
+    in.cpr = false;
+    cpr_in_stop();
     mig_sys()->incoming_finish(source_state);
     incoming_close_channel(true);
     incoming_release();
@@ -299,7 +305,8 @@ void migration_incoming_allow(void)
     in.allowed = true;
 }
 
-bool migration_incoming_listen(const MigrationAddress *addr, GError **errp)
+/* QEMU's preconditions of migrate-incoming. */
+static bool incoming_can_listen(GError **errp)
 {
     g_return_val_if_fail(mig_sys() != NULL, false);
     if (migration_status_is_running(in.status)) {
@@ -318,6 +325,14 @@ bool migration_incoming_listen(const MigrationAddress *addr, GError **errp)
                     MigrationStatus_str(in.status));
         return false;
     }
+    return true;
+}
+
+bool migration_incoming_listen(const MigrationAddress *addr, GError **errp)
+{
+    if (!incoming_can_listen(errp)) {
+        return false;
+    }
     in.listener = mig_listener_new(addr, incoming_connected_cb, NULL, errp);
     if (in.listener == NULL) {
         return false;
@@ -330,14 +345,79 @@ bool migration_incoming_listen(const MigrationAddress *addr, GError **errp)
     return true;
 }
 
-bool migration_incoming_setup(const MigrationAddress *addr, GError **errp)
+bool migration_incoming_listen_cpr(const MigrationAddress *addr,
+                                   const MigrationAddress *cpr_addr,
+                                   GError **errp)
+{
+    if (!incoming_can_listen(errp) || !cpr_in_listen(cpr_addr, errp)) {
+        return false;
+    }
+    if (!migration_incoming_listen(addr, errp)) {
+        cpr_in_stop();
+        return false;
+    }
+    return true;
+}
+
+bool migration_incoming_setup(const MigrationAddress *addr,
+                              const MigrationAddress *cpr_addr, GError **errp)
 {
     migration_incoming_allow();
-    return addr == NULL || migration_incoming_listen(addr, errp);
+    if (addr == NULL && cpr_addr != NULL) {
+        /* -incoming defer: the main channel comes with migrate-incoming. */
+        return incoming_can_listen(errp) && cpr_in_listen(cpr_addr, errp);
+    }
+    if (addr == NULL) {
+        return true;
+    }
+    return cpr_addr != NULL
+               ? migration_incoming_listen_cpr(addr, cpr_addr, errp)
+               : migration_incoming_listen(addr, errp);
+}
+
+bool migration_incoming_cpr_prepare(const MachineProperties *cfg, RamBlock *ram,
+                                    GError **errp)
+{
+    if (in.prepared || migration_incoming_main_connected()) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "The incoming migration has already been started");
+        return false;
+    }
+    if (!mig_sys()->incoming_prepare_cpr(cfg, ram, errp)) {
+        return false;
+    }
+    in.prepared = true;
+    in.cpr = true;
+    return true;
+}
+
+void migration_incoming_cpr_abort(void)
+{
+    if (!in.cpr || !in.prepared || migration_incoming_main_connected()) {
+        return;
+    }
+    in.prepared = false;
+    in.cpr = false;
+    mig_sys()->incoming_abort();
+}
+
+bool migration_incoming_main_connected(void)
+{
+    return in.ch != NULL || in.lv != NULL;
 }
 
 static bool incoming_apply_config(const MachineProperties *cfg, GError **errp)
 {
+    if (in.cpr) {
+        /* Built already from the cpr channel: both must tell the same. */
+        if (!machine_config_equal(cfg, machine_config_get())) {
+            g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                        "migration: the main channel's configuration differs "
+                        "from the one the cpr channel brought");
+            return false;
+        }
+        return true;
+    }
     if (!mig_sys()->incoming_prepare(cfg, errp)) {
         return false;
     }
@@ -391,9 +471,11 @@ void migration_incoming_shutdown(void)
     }
     g_clear_pointer(&in.ch, mig_channel_free);
     incoming_release();
+    cpr_in_stop();
     g_clear_pointer(&in.addresses, qapi_free_SocketAddressList);
     g_clear_pointer(&in.error, g_free);
     in.status = MIGRATION_STATUS_NONE;
     in.allowed = false;
     in.prepared = false;
+    in.cpr = false;
 }

@@ -170,12 +170,26 @@ bool migration_address_check(const MigrationAddress *addr, GError **errp)
     g_assert_not_reached();
 }
 
+bool migration_cpr_address_check(const MigrationAddress *addr, GError **errp)
+{
+    g_return_val_if_fail(addr != NULL, false);
+    if (addr->transport != MIGRATION_ADDRESS_TYPE_SOCKET ||
+        addr->u.socket.type != SOCKET_ADDRESS_TYPE_UNIX) {
+        /* File descriptors travel only over a unix socket (SCM_RIGHTS). */
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "the cpr channel must be a unix socket");
+        return false;
+    }
+    return true;
+}
+
 /*
- * migrate: at most one channel per type, a main one, and (qmpd having no
- * CPR) no cpr one.  The order of the checks is QEMU's, so a list with
- * several problems reports the one QEMU would.
+ * migrate: at most one channel per type, a main one, and a cpr one in
+ * cpr-transfer mode only.  The order of the checks is QEMU's, so a list
+ * with several problems reports the one QEMU would.
  */
 static const MigrationChannel *outgoing_main(const MigrationChannelList *chs,
+                                             const MigrationChannel **ret_cpr,
                                              GError **errp)
 {
     const MigrationChannel *by_type[MIGRATION_CHANNEL_TYPE__MAX] = {NULL};
@@ -203,21 +217,38 @@ static const MigrationChannel *outgoing_main(const MigrationChannelList *chs,
                     "Channel list has no main entry");
         return NULL;
     }
-    if (by_type[MIGRATION_CHANNEL_TYPE_CPR] != NULL) {
+    if (by_type[MIGRATION_CHANNEL_TYPE_CPR] != NULL && !cpr_mode) {
         /* QEMU ignores it outside cpr-transfer; qmpd says so instead. */
-        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC, "%s",
-                    cpr_mode ? "cpr-transfer migration is not supported"
-                             : "Channel type 'cpr' is only valid in "
-                               "cpr-transfer mode");
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "Channel type 'cpr' is only valid in cpr-transfer mode");
         return NULL;
     }
+    *ret_cpr = by_type[MIGRATION_CHANNEL_TYPE_CPR];
     return by_type[MIGRATION_CHANNEL_TYPE_MAIN];
 }
 
-/* migrate-incoming: the cpr channel can only come from -incoming. */
+/*
+ * migrate-incoming: one main channel, as QEMU; qmpd also takes a main
+ * and a cpr channel together, since its destination waits in the
+ * configuration phase where QEMU's reads CPR state before its monitor.
+ */
 static const MigrationChannel *incoming_main(const MigrationChannelList *chs,
+                                             const MigrationChannel **ret_cpr,
                                              GError **errp)
 {
+    if (chs->next != NULL && chs->next->next == NULL &&
+        chs->value->channel_type != chs->next->value->channel_type) {
+        const MigrationChannel *a = chs->value, *b = chs->next->value;
+
+        if (a->channel_type == MIGRATION_CHANNEL_TYPE_CPR) {
+            const MigrationChannel *t = a;
+
+            a = b;
+            b = t;
+        }
+        *ret_cpr = b;
+        return a;
+    }
     if (chs->next != NULL) {
         g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
                     "Channel list must have only one entry, for type 'main'");
@@ -233,10 +264,13 @@ static const MigrationChannel *incoming_main(const MigrationChannelList *chs,
 
 MigrationAddress *migration_address_from_args(const char *uri,
                                               const MigrationChannelList *chs,
-                                              bool outgoing, GError **errp)
+                                              bool outgoing,
+                                              MigrationAddress **ret_cpr,
+                                              GError **errp)
 {
     g_autoptr(MigrationAddress) addr = NULL;
     const MigrationChannel *main_ch;
+    const MigrationChannel *cpr_ch = NULL;
 
     if ((uri == NULL) == (chs == NULL)) {
         g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
@@ -244,8 +278,8 @@ MigrationAddress *migration_address_from_args(const char *uri,
         return NULL;
     }
     if (chs != NULL) {
-        main_ch =
-            outgoing ? outgoing_main(chs, errp) : incoming_main(chs, errp);
+        main_ch = outgoing ? outgoing_main(chs, &cpr_ch, errp)
+                           : incoming_main(chs, &cpr_ch, errp);
         if (main_ch == NULL) {
             return NULL;
         }
@@ -262,8 +296,13 @@ MigrationAddress *migration_address_from_args(const char *uri,
             return NULL;
         }
     }
-    if (!migration_address_check(addr, errp)) {
+    if (!migration_address_check(addr, errp) ||
+        (cpr_ch != NULL && !migration_cpr_address_check(cpr_ch->addr, errp))) {
         return NULL;
+    }
+    if (ret_cpr != NULL) {
+        *ret_cpr =
+            cpr_ch != NULL ? QAPI_CLONE(MigrationAddress, cpr_ch->addr) : NULL;
     }
     return g_steal_pointer(&addr);
 }

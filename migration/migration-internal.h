@@ -9,6 +9,7 @@
 
 #include "migration/migration.h"
 #include "prelude.h"
+#include "system/ram.h"
 
 /* ---- shared by the two state machines (migration.c) ---- */
 
@@ -112,11 +113,13 @@ void global_state_reset(void);
 /**
  * migration_incoming_setup:
  * @addr: (nullable): where to listen; NULL for "defer"
+ * @cpr_addr: (nullable): where a cpr-transfer source connects
  *
  * The core of migration_incoming_start(): "defer" only allows
  * migrate-incoming; an address also starts listening.
  */
-bool migration_incoming_setup(const MigrationAddress *addr, GError **errp);
+bool migration_incoming_setup(const MigrationAddress *addr,
+                              const MigrationAddress *cpr_addr, GError **errp);
 
 /* ---- guests run by QEMU (qemu-handoff.c) ---- */
 
@@ -170,6 +173,75 @@ void mig_qemu_shutdown(void);
  * to completed, failed or (@cancelled) cancelled.
  */
 void migration_incoming_ended(bool cancelled, const char *error);
+
+/* ---- cpr-transfer's cpr channel (cpr-transfer.c) ---- */
+
+/**
+ * CprSentFunc:
+ * @error: (nullable): NULL when the destination built its machine on the
+ *     memory handed over, else why not ("cpr-transfer: ...")
+ */
+typedef void (*CprSentFunc)(const char *error, gpointer opaque);
+
+/**
+ * cpr_out_check_blocks:
+ * @blocks: (transfer none): RamMigBlock of the machine
+ *
+ * Fails with "cpr-transfer needs shared RAM, but memory 'NAME' is
+ * private (set -machine aux-ram-share=on)" unless every block is a memfd.
+ */
+bool cpr_out_check_blocks(GPtrArray *blocks, GError **errp);
+
+/**
+ * cpr_out_start:
+ * @addr: (transfer none): the cpr channel (a unix socket)
+ * @blocks: (transfer none): what to hand over (checked already)
+ * @cancel: (transfer none): cancels the exchange (@fn then reports it)
+ *
+ * Connects, sends the configuration and the RAM descriptors, and waits
+ * for the destination's verdict, given to @fn on the main loop.  The
+ * connection stays open until cpr_out_close(), so the destination sees
+ * the source go.
+ */
+bool cpr_out_start(const MigrationAddress *addr, GPtrArray *blocks,
+                   GCancellable *cancel, CprSentFunc fn, gpointer opaque,
+                   GError **errp);
+
+/** cpr_out_close: ends the source's side (at the end of the migration). */
+void cpr_out_close(void);
+
+/**
+ * cpr_in_listen:
+ * @addr: (transfer none): where sources connect (a unix socket)
+ *
+ * Waits for a cpr-transfer source.  A refused or vanished source re-arms
+ * the listener; cpr_in_stop() ends it.
+ */
+bool cpr_in_listen(const MigrationAddress *addr, GError **errp);
+
+/** cpr_in_stop: stops listening and drops any cpr connection. */
+void cpr_in_stop(void);
+
+/**
+ * migration_incoming_cpr_prepare:
+ * @ram: (transfer none) (nullable): the memory handed over
+ *
+ * Builds the destination's machine from @cfg on @ram (incoming.c), as the
+ * main channel's configuration section would, and remembers it so that
+ * a failure of the main channel undoes it.
+ */
+bool migration_incoming_cpr_prepare(const MachineProperties *cfg, RamBlock *ram,
+                                    GError **errp);
+
+/**
+ * migration_incoming_cpr_abort:
+ * The cpr source went away before the main channel connected: tears the
+ * machine down again (the configuration phase returns).
+ */
+void migration_incoming_cpr_abort(void);
+
+/** migration_incoming_main_connected: Returns: the main channel is in. */
+bool migration_incoming_main_connected(void);
 
 /* ---- the destination's reason on the return path (rp-refusal.c) ---- */
 

@@ -43,6 +43,7 @@ static const MigrationSystemOps system_ops = {
     .vm_start = vm_start,
     .vm_stop = vm_stop,
     .incoming_prepare = machine_incoming_prepare,
+    .incoming_prepare_cpr = machine_incoming_prepare_cpr,
     .incoming_abort = machine_incoming_abort,
     .incoming_finish = machine_incoming_finish,
     .ram_blocks = board_ram_blocks,
@@ -62,11 +63,12 @@ static void bind_system(void)
     }
 }
 
-bool migration_incoming_start(const MigrationChannel *main_ch, GError **errp)
+bool migration_incoming_start(const MigrationChannel *main_ch,
+                              const MigrationChannel *cpr_ch, GError **errp)
 {
     bind_system();
     return migration_incoming_setup(main_ch != NULL ? main_ch->addr : NULL,
-                                    errp);
+                                    cpr_ch != NULL ? cpr_ch->addr : NULL, errp);
 }
 
 bool migration_set_parameters_from_cmdline(const char *kv, GError **errp)
@@ -79,9 +81,10 @@ void qmp_migrate(const char *uri, MigrationChannelList *channels,
                  bool has_resume, bool resume, GError **errp)
 {
     g_autoptr(MigrationAddress) addr = NULL;
+    g_autoptr(MigrationAddress) cpr = NULL;
 
     bind_system();
-    addr = migration_address_from_args(uri, channels, true, errp);
+    addr = migration_address_from_args(uri, channels, true, &cpr, errp);
     if (addr == NULL) {
         return;
     }
@@ -90,7 +93,7 @@ void qmp_migrate(const char *uri, MigrationChannelList *channels,
                     "Cannot resume if there is no paused migration");
         return;
     }
-    migration_outgoing_start(addr, errp);
+    migration_outgoing_start(addr, cpr, errp);
 }
 
 void qmp_migrate_incoming(const char *uri, MigrationChannelList *channels,
@@ -98,10 +101,15 @@ void qmp_migrate_incoming(const char *uri, MigrationChannelList *channels,
                           GError **errp)
 {
     g_autoptr(MigrationAddress) addr = NULL;
+    g_autoptr(MigrationAddress) cpr = NULL;
 
     bind_system();
-    addr = migration_address_from_args(uri, channels, false, errp);
+    addr = migration_address_from_args(uri, channels, false, &cpr, errp);
     if (addr == NULL) {
+        return;
+    }
+    if (cpr != NULL) {
+        migration_incoming_listen_cpr(addr, cpr, errp);
         return;
     }
     migration_incoming_listen(addr, errp);

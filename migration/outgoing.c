@@ -58,6 +58,8 @@ typedef struct OutgoingState {
     guint64 window_bytes;
     guint rate_source;
     char *error;
+    bool cpr;                    /* cpr-transfer: RAM handed over, not sent */
+    MigrationAddress *main_addr; /* cpr-transfer: connected after the cpr */
 } OutgoingState;
 
 static OutgoingState out = {.status = MIGRATION_STATUS_NONE};
@@ -75,6 +77,8 @@ static void outgoing_release(void)
     g_clear_pointer(&out.pending, g_bytes_unref);
     g_clear_pointer(&out.vectors, g_array_unref);
     g_clear_pointer(&out.ram, ram_save_free);
+    g_clear_pointer(&out.main_addr, qapi_free_MigrationAddress);
+    cpr_out_close();
     g_clear_object(&out.cancel);
 }
 
@@ -348,6 +352,9 @@ static void outgoing_connected_cb(MigChannel *ch, const GError *err,
 
         out.ram = ram_save_new(blocks);
     }
+    if (out.cpr) {
+        ram_save_skip_pages(out.ram);
+    }
     out.setup_us = g_get_monotonic_time();
     savevm_put_section_header(out.stream, QEMU_VM_SECTION_START,
                               RAM_SECTION_NAME, 0);
@@ -527,9 +534,30 @@ static void outgoing_iterate(void)
     outgoing_send();
 }
 
-bool migration_outgoing_start(const MigrationAddress *addr, GError **errp)
+/* The cpr channel's verdict: on to the main channel, or give up. */
+static void outgoing_cpr_sent_cb(const char *error, gpointer opaque)
 {
     g_autoptr(GError) err = NULL;
+
+    if (out.status == MIGRATION_STATUS_CANCELLING) {
+        outgoing_fail("cancelled");
+        return;
+    }
+    if (error != NULL) {
+        outgoing_fail("%s", error);
+        return;
+    }
+    if (!mig_channel_connect(out.main_addr, out.cancel, outgoing_connected_cb,
+                             NULL, &err)) {
+        outgoing_fail("%s", err->message);
+    }
+}
+
+bool migration_outgoing_start(const MigrationAddress *addr,
+                              const MigrationAddress *cpr_addr, GError **errp)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GPtrArray) blocks = NULL;
 
     g_return_val_if_fail(mig_sys() != NULL, false);
     if (migration_is_active()) {
@@ -538,7 +566,18 @@ bool migration_outgoing_start(const MigrationAddress *addr, GError **errp)
         return false;
     }
     if (mig_sys()->guest_in_qemu != NULL && mig_sys()->guest_in_qemu()) {
+        if (cpr_addr != NULL) {
+            g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                        "cpr-transfer of a guest run by QEMU is not supported");
+            return false;
+        }
         return mig_qemu_outgoing_start(addr, mig_sys(), errp);
+    }
+    if (cpr_addr != NULL) {
+        blocks = ram_migration_blocks();
+        if (!cpr_out_check_blocks(blocks, errp)) {
+            return false;
+        }
     }
     g_clear_pointer(&out.error, g_free);
     out.transferred = 0;
@@ -552,7 +591,19 @@ bool migration_outgoing_start(const MigrationAddress *addr, GError **errp)
     memset(&out.ram_stats, 0, sizeof(out.ram_stats));
     out.ram_remaining = 0;
     out.cancel = g_cancellable_new();
+    out.cpr = cpr_addr != NULL;
     migration_set_status(&out.status, MIGRATION_STATUS_SETUP);
+    if (out.cpr) {
+        /* The destination builds its machine on our memory first. */
+        out.main_addr = QAPI_CLONE(MigrationAddress, addr);
+        if (!cpr_out_start(cpr_addr, blocks, out.cancel, outgoing_cpr_sent_cb,
+                           NULL, &err)) {
+            outgoing_fail("%s", err->message);
+            g_propagate_error(errp, g_steal_pointer(&err));
+            return false;
+        }
+        return true;
+    }
     if (!mig_channel_connect(addr, out.cancel, outgoing_connected_cb, NULL,
                              &err)) {
         outgoing_fail("%s", err->message);

@@ -86,6 +86,7 @@ struct RamSave {
     uint64_t cur_page;      /* ... and page inside it */
     RamMigBlock *last_sent; /* for CONTINUE; reset per section */
     RamSaveStats stats;
+    bool skip_pages; /* cpr-transfer: the peer maps the same memory */
 };
 
 RamSave *ram_save_new(GPtrArray *blocks)
@@ -110,6 +111,11 @@ void ram_save_free(RamSave *rs)
     g_free(rs);
 }
 
+void ram_save_skip_pages(RamSave *rs)
+{
+    rs->skip_pages = true;
+}
+
 void ram_save_setup(RamSave *rs, MigStream *s)
 {
     mig_stream_put_be64(s, rs->stats.total | RAM_SAVE_FLAG_MEM_SIZE);
@@ -118,7 +124,9 @@ void ram_save_setup(RamSave *rs, MigStream *s)
 
         mig_stream_put_counted_string(s, b->idstr);
         mig_stream_put_be64(s, ram_block_get_size(b->rb));
-        ram_block_set_all_dirty(b->rb);
+        if (!rs->skip_pages) {
+            ram_block_set_all_dirty(b->rb);
+        }
     }
     mig_stream_put_be64(s, RAM_SAVE_FLAG_EOS);
     rs->cur_block = 0;
@@ -161,7 +169,7 @@ bool ram_save_iterate(RamSave *rs, MigStream *s, gsize budget, guint max_pages)
     guint pages = 0;
 
     rs->last_sent = NULL;
-    while (rs->cur_block < rs->blocks->len) {
+    while (!rs->skip_pages && rs->cur_block < rs->blocks->len) {
         RamMigBlock *b = g_ptr_array_index(rs->blocks, rs->cur_block);
         uint64_t page = ram_block_next_dirty(b->rb, rs->cur_page);
 
@@ -188,7 +196,7 @@ bool ram_save_iterate(RamSave *rs, MigStream *s, gsize budget, guint max_pages)
 void ram_save_complete(RamSave *rs, MigStream *s)
 {
     rs->last_sent = NULL;
-    for (guint i = 0; i < rs->blocks->len; i++) {
+    for (guint i = 0; !rs->skip_pages && i < rs->blocks->len; i++) {
         RamMigBlock *b = g_ptr_array_index(rs->blocks, i);
         uint64_t n = ram_block_page_count(b->rb);
 
@@ -204,7 +212,7 @@ uint64_t ram_save_remaining(const RamSave *rs)
 {
     uint64_t pages = 0;
 
-    for (guint i = 0; i < rs->blocks->len; i++) {
+    for (guint i = 0; !rs->skip_pages && i < rs->blocks->len; i++) {
         RamMigBlock *b = g_ptr_array_index(rs->blocks, i);
 
         pages += ram_block_dirty_count(b->rb);

@@ -40,6 +40,8 @@ static GPtrArray *serial_dev_ids;
 static MachineProperties *incoming_prior;
 /* What the command line says about running a QEMU guest. */
 static QemuBackendOptions backend_options;
+/* RAM a cpr-transfer source handed over, for the next machine_realize(). */
+static RamBlock *cpr_ram;
 
 void machine_init_set_backend_options(const QemuBackendOptions *opts)
 {
@@ -211,6 +213,11 @@ static bool machine_realize(GError **errp)
     g_autoptr(GError) err = NULL;
     MachineBoard *b;
 
+    MachineBoardRam ram = {
+        .share = full->has_aux_ram_share && full->aux_ram_share,
+        .preset = cpr_ram,
+    };
+
     if (machine == NULL) {
         return false;
     }
@@ -219,8 +226,8 @@ static bool machine_realize(GError **errp)
         g_propagate_error(errp, g_steal_pointer(&err));
         return false;
     }
-    if (!machine_board_init_with_backend(full->type, full->memory->size,
-                                         backend, machine, errp)) {
+    if (!machine_board_init_full(full->type, full->memory->size, backend, &ram,
+                                 machine, errp)) {
         return false;
     }
     b = machine_board_get();
@@ -440,6 +447,25 @@ bool machine_incoming_prepare_qemu(const MachineProperties *stream_cfg,
                                    GError **errp)
 {
     return incoming_prepare(stream_cfg, true, errp);
+}
+
+bool machine_incoming_prepare_cpr(const MachineProperties *stream_cfg,
+                                  RamBlock *ram, GError **errp)
+{
+    bool ok;
+
+    g_return_val_if_fail(cpr_ram == NULL, false);
+    if (!stream_cfg->has_aux_ram_share || !stream_cfg->aux_ram_share) {
+        /* The memfd is what it is: a private copy would defeat CPR. */
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "aux-ram-share: this destination sets it off, but "
+                    "cpr-transfer hands over shared RAM");
+        return false;
+    }
+    cpr_ram = ram;
+    ok = incoming_prepare(stream_cfg, false, errp);
+    cpr_ram = NULL;
+    return ok;
 }
 
 /* The QEMU backend's word on an incoming migration it was handed. */

@@ -26,6 +26,7 @@
 #include "hw/i386/x86-cpu.h"
 #include "hw/nvram/fw_cfg.h"
 #include "hw/rtc/rtc-device.h"
+#include "migration/migration-address.h"
 #include "migration/migration.h"
 #include "monitor/monitor.h"
 #include "qapi-commands.h"
@@ -303,23 +304,30 @@ static bool check_host_options(const QmpdCmdline *cl, GError **errp)
 }
 
 /*
- * -incoming: the main slot listens (or defers); qmpd has no CPR, so a
- * cpr channel cannot be honoured and is refused rather than ignored.
+ * -incoming: the main slot listens (or defers); a cpr slot (cpr-transfer)
+ * listens next to it, in the configuration phase, for a source's memory.
  */
 static bool start_incoming(const QmpdCmdline *cl, GError **errp)
 {
     const char *cpr = cl->incoming[MIGRATION_CHANNEL_TYPE_CPR];
     const char *main_str = cl->incoming[MIGRATION_CHANNEL_TYPE_MAIN];
+    const MigrationChannel *cpr_ch =
+        cl->incoming_channel[MIGRATION_CHANNEL_TYPE_CPR];
 
-    if (cpr != NULL) {
+    if (cpr != NULL && main_str == NULL) {
         g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
-                    "-incoming %s: cpr-transfer migration is not supported",
+                    "-incoming %s: a cpr channel needs a main one (or "
+                    "defer)",
                     cpr);
+        return false;
+    }
+    if (cpr_ch != NULL && !migration_cpr_address_check(cpr_ch->addr, errp)) {
+        g_prefix_error(errp, "-incoming %s: ", cpr);
         return false;
     }
     if (main_str != NULL &&
         !migration_incoming_start(
-            cl->incoming_channel[MIGRATION_CHANNEL_TYPE_MAIN], errp)) {
+            cl->incoming_channel[MIGRATION_CHANNEL_TYPE_MAIN], cpr_ch, errp)) {
         g_prefix_error(errp, "-incoming %s: ", main_str);
         return false;
     }

@@ -12,6 +12,7 @@
 #include <linux/memfd.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -79,26 +80,28 @@ static void *ram_map(uint64_t map_size, bool shared, int *ret_fd, GError **errp)
     return host;
 }
 
-RamBlock *ram_block_new(uint64_t size, bool shared, GError **errp)
+static bool ram_size_check(uint64_t size, GError **errp)
 {
-    RamBlock *rb;
-    uint64_t map_size;
-    void *host;
-    int fd = -1;
-
     if (size == 0 || size > RAM_BLOCK_MAX_SIZE) {
         g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
                     "invalid RAM size 0x%" PRIx64 " (must be 1 to 0x%" PRIx64
                     " bytes)",
                     size, RAM_BLOCK_MAX_SIZE);
-        return NULL;
+        return false;
     }
-    map_size = (size + RAM_PAGE_SIZE - 1) & ~(uint64_t)(RAM_PAGE_SIZE - 1);
-    host = ram_map(map_size, shared, &fd, errp);
-    if (host == NULL) {
-        return NULL;
-    }
-    rb = g_new0(RamBlock, 1);
+    return true;
+}
+
+static uint64_t ram_map_size(uint64_t size)
+{
+    return (size + RAM_PAGE_SIZE - 1) & ~(uint64_t)(RAM_PAGE_SIZE - 1);
+}
+
+static RamBlock *ram_block_wrap(uint64_t size, uint64_t map_size, void *host,
+                                int fd)
+{
+    RamBlock *rb = g_new0(RamBlock, 1);
+
     rb->ref = 1;
     rb->size = size;
     rb->map_size = map_size;
@@ -109,6 +112,62 @@ RamBlock *ram_block_new(uint64_t size, bool shared, GError **errp)
         g_new0(uint64_t, (rb->npages + BITS_PER_WORD - 1) / BITS_PER_WORD);
     rb->written =
         g_new0(uint64_t, (rb->npages + BITS_PER_WORD - 1) / BITS_PER_WORD);
+    return rb;
+}
+
+RamBlock *ram_block_new(uint64_t size, bool shared, GError **errp)
+{
+    uint64_t map_size;
+    void *host;
+    int fd = -1;
+
+    if (!ram_size_check(size, errp)) {
+        return NULL;
+    }
+    map_size = ram_map_size(size);
+    host = ram_map(map_size, shared, &fd, errp);
+    if (host == NULL) {
+        return NULL;
+    }
+    return ram_block_wrap(size, map_size, host, fd);
+}
+
+RamBlock *ram_block_new_from_fd(int fd, uint64_t size, GError **errp)
+{
+    struct stat st;
+    uint64_t map_size;
+    RamBlock *rb;
+    void *host;
+
+    g_return_val_if_fail(fd >= 0, NULL);
+    if (!ram_size_check(size, errp)) {
+        close(fd);
+        return NULL;
+    }
+    map_size = ram_map_size(size);
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+        (uint64_t)st.st_size < map_size) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "RAM file descriptor holds 0x%" PRIx64
+                    " bytes, not the 0x%" PRIx64 " announced",
+                    (uint64_t)st.st_size, map_size);
+        close(fd);
+        return NULL;
+    }
+    host = mmap(NULL, map_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (host == MAP_FAILED) {
+        int saved = errno;
+
+        close(fd);
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "cannot map 0x%" PRIx64 " bytes of handed-over RAM: %s",
+                    map_size, g_strerror(saved));
+        return NULL;
+    }
+    rb = ram_block_wrap(size, map_size, host, fd);
+    /* Its pages hold the predecessor's data: none may pass for zero. */
+    memset(rb->written, 0xff,
+           (rb->npages + BITS_PER_WORD - 1) / BITS_PER_WORD * sizeof(uint64_t));
     return rb;
 }
 

@@ -187,6 +187,9 @@ static void render_machine(Render *r, const MachineProperties *full,
     if (p->memory_backend_id != NULL) {
         append_kv(v, "memory-backend", p->memory_backend_id);
     }
+    if (cfg->has_aux_ram_share && cfg->aux_ram_share) {
+        append_kv(v, "aux-ram-share", "on");
+    }
     arg_pair(r, "-machine", v);
 }
 

@@ -77,12 +77,24 @@ static bool none_board_init(MachineBoard *b, GError **errp)
 }
 
 static MemoryRegion *board_ram_new(MachineBoard *b, const char *name,
-                                   Object *backend, GError **errp)
+                                   Object *backend, const MachineBoardRam *opts,
+                                   GError **errp)
 {
     MemoryBackendInfo info;
 
+    if (opts->preset != NULL) {
+        if (backend != NULL ||
+            ram_block_get_size(opts->preset) != b->ram_size) {
+            g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                        "the RAM handed over holds 0x%" PRIx64
+                        " bytes but the machine's memory size is 0x%" PRIx64,
+                        ram_block_get_size(opts->preset), b->ram_size);
+            return NULL;
+        }
+        return memory_region_new_ram_from_block(name, opts->preset);
+    }
     if (backend == NULL) {
-        return memory_region_new_ram(name, b->ram_size, false, errp);
+        return memory_region_new_ram(name, b->ram_size, opts->share, errp);
     }
     if (!memory_backend_get_info(backend, &info)) {
         g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
@@ -106,6 +118,15 @@ static MemoryRegion *board_ram_new(MachineBoard *b, const char *name,
 bool machine_board_init_with_backend(const char *machine_type_name,
                                      uint64_t ram_size, Object *memory_backend,
                                      Object *machine, GError **errp)
+{
+    return machine_board_init_full(machine_type_name, ram_size, memory_backend,
+                                   &(MachineBoardRam){0}, machine, errp);
+}
+
+bool machine_board_init_full(const char *machine_type_name, uint64_t ram_size,
+                             Object *memory_backend,
+                             const MachineBoardRam *ram_opts, Object *machine,
+                             GError **errp)
 {
     const MachineType *mt;
     g_autoptr(MachineBoard) b = NULL;
@@ -136,9 +157,9 @@ bool machine_board_init_with_backend(const char *machine_type_name,
     b->mapped =
         g_ptr_array_new_with_free_func((GDestroyNotify)memory_region_unref);
     b->children = g_ptr_array_new_with_free_func((GDestroyNotify)object_unref);
-    if (ram_size > 0 || memory_backend != NULL) {
-        b->ram =
-            board_ram_new(b, is_pc ? "pc.ram" : "ram", memory_backend, errp);
+    if (ram_size > 0 || memory_backend != NULL || ram_opts->preset != NULL) {
+        b->ram = board_ram_new(b, is_pc ? "pc.ram" : "ram", memory_backend,
+                               ram_opts, errp);
         if (b->ram == NULL) {
             return false;
         }

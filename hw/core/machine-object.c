@@ -44,6 +44,7 @@ static const MachineMember machine_members[] = {
     {"usb", "bool", "Whether the machine has a USB controller"},
     {"dump-guest-core", "bool", "Include guest RAM in core dumps"},
     {"memory-backend", "str", "Memory backend object providing guest RAM"},
+    {"aux-ram-share", "bool", "Put the machine's RAM in a shared memfd"},
 };
 
 static Object *machine_obj;
@@ -51,9 +52,9 @@ static Object *machine_obj;
 /*
  * What an unset member reads as: QEMU's qom-get never answers null, so an
  * unset member reads as its type's empty value.  The UUID reads as the
- * all-zero UUID, as query-uuid reports it; other strings as "", lists as
- * [] and structures as {}.  Writing that value back may set the member
- * (an explicit zero UUID) or be refused (an empty file name).
+ * all-zero UUID, as query-uuid reports it; other strings as "", booleans
+ * as false, lists as [] and structures as {}.  Writing that value back may set
+ * the member (an explicit zero UUID) or be refused (an empty file name).
  */
 static JsonNode *machine_member_unset_value(ObjectProperty *prop)
 {

@@ -23,6 +23,29 @@
 #define MIGRATION_CONFIG_MAX_JSON (256u << 20)
 
 /**
+ * migration_config_encode:
+ * @ret_len: (out): bytes of the text, without the final NUL
+ *
+ * Returns: (transfer full): the configuration as the source sends it
+ * (JSON, only the members that are set).
+ */
+char *migration_config_encode(gsize *ret_len);
+
+/**
+ * migration_config_decode:
+ * @text: (transfer none): JSON from migration_config_encode() on a peer
+ *
+ * Parses a peer's configuration and reconciles it with the local one
+ * (migration_config_check_accel(), migration_config_reconcile()); changes
+ * nothing.  Errors: "invalid JSON: ...", "not a JSON object", member
+ * errors and conflicts.
+ *
+ * Returns: (transfer full): the configuration to apply, or NULL.
+ */
+MachineProperties *migration_config_decode(const char *text, gsize len,
+                                           GError **errp);
+
+/**
  * migration_config_reconcile:
  * @local: (transfer none): the destination's stored (sparse) configuration
  * @stream: (transfer none): the configuration the stream carries

@@ -39,24 +39,37 @@ MigrationAddress *migration_address_from_uri(const char *uri, GError **errp);
  * migration_address_from_args:
  * @uri: (nullable): migrate's or migrate-incoming's @uri
  * @channels: (nullable): their @channels
- * @outgoing: migrate (main plus an optional cpr entry) rather than
- *     migrate-incoming (exactly one main entry)
+ * @outgoing: migrate rather than migrate-incoming
+ * @ret_cpr: (out) (optional) (transfer full): the cpr channel's address,
+ *     NULL when there is none
  *
  * Applies QEMU's rules on the two argument forms: exactly one of @uri and
  * @channels ("need either 'uri' or 'channels' argument"); for
  * migrate-incoming "Channel list must have only one entry, for type
  * 'main'"; for migrate "Channel list has more than one TYPE entry",
  * "missing 'cpr' migration channel" (mode cpr-transfer) and "Channel list
- * has no main entry".  qmpd has no CPR, so then any cpr channel is
- * refused.  Finally the address must be one qmpd supports
- * (migration_address_check()).  Nothing changes on failure.
+ * has no main entry"; a cpr entry outside cpr-transfer mode is refused
+ * ("Channel type 'cpr' is only valid in cpr-transfer mode").
+ * migrate-incoming also takes a main plus a cpr entry (qmpd only).
+ * Finally the address must be one qmpd supports
+ * (migration_address_check()), and a cpr one a unix socket
+ * (migration_cpr_address_check()).  Nothing changes on failure.
  *
  * Returns: (transfer full): a copy of the main channel's address, or
  * NULL with @errp set.
  */
 MigrationAddress *migration_address_from_args(const char *uri,
                                               const MigrationChannelList *chs,
-                                              bool outgoing, GError **errp);
+                                              bool outgoing,
+                                              MigrationAddress **ret_cpr,
+                                              GError **errp);
+
+/**
+ * migration_cpr_address_check:
+ * Fails with "the cpr channel must be a unix socket" unless @addr is one
+ * (file descriptors travel over it).
+ */
+bool migration_cpr_address_check(const MigrationAddress *addr, GError **errp);
 
 /**
  * migration_channel_from_option:

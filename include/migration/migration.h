@@ -39,6 +39,7 @@
 
 #include "prelude.h"
 #include "qapi-types.h"
+#include "system/ram.h"
 
 /**
  * MigrationQemuReplyFn:
@@ -52,6 +53,9 @@ typedef struct MigrationSystemOps {
     void (*vm_start)(void);
     void (*vm_stop)(RunState state);
     bool (*incoming_prepare)(const MachineProperties *cfg, GError **errp);
+    /* Like incoming_prepare, on RAM a cpr-transfer source handed over. */
+    bool (*incoming_prepare_cpr)(const MachineProperties *cfg, RamBlock *ram,
+                                 GError **errp);
     void (*incoming_abort)(void);
     void (*incoming_finish)(RunState source_state);
     /* The machine's RAM blocks (transfer full GPtrArray of RamMigBlock,
@@ -86,12 +90,14 @@ void migration_set_system_ops(const MigrationSystemOps *ops);
  * migration_incoming_start:
  * @main_ch: (transfer none) (nullable): the main channel of -incoming,
  *     NULL for "-incoming defer"
+ * @cpr_ch: (transfer none) (nullable): its cpr channel (cpr-transfer)
  *
  * The -incoming option: marks the process as a destination and, unless
  * @main_ch is NULL, starts listening at once (in the configuration phase
  * too).  Defined with the QMP handlers, which install the system hooks.
  */
-bool migration_incoming_start(const MigrationChannel *main_ch, GError **errp);
+bool migration_incoming_start(const MigrationChannel *main_ch,
+                              const MigrationChannel *cpr_ch, GError **errp);
 
 /**
  * migration_set_parameters_from_cmdline:
@@ -126,15 +132,32 @@ void migration_incoming_allow(void);
 bool migration_incoming_listen(const MigrationAddress *addr, GError **errp);
 
 /**
+ * migration_incoming_listen_cpr:
+ * @addr: (transfer none): the main channel
+ * @cpr_addr: (transfer none): a unix socket where a cpr-transfer source
+ *     connects first (docs/system/cpr.md)
+ *
+ * migration_incoming_listen() plus the cpr channel; all or nothing.
+ */
+bool migration_incoming_listen_cpr(const MigrationAddress *addr,
+                                   const MigrationAddress *cpr_addr,
+                                   GError **errp);
+
+/**
  * migration_outgoing_start:
  * @addr: (transfer none): the destination
+ * @cpr_addr: (transfer none) (nullable): its cpr channel, for
+ *     cpr-transfer: the configuration and the RAM memfds go there first,
+ *     and then the main channel carries no RAM page
  *
  * Starts sending this machine to @addr.  Fails with "There's a migration
- * process in progress" while one runs; a transport that fails at once
- * (a file that cannot be opened, say) fails the migration too, which
- * query-migrate then reports.
+ * process in progress" while one runs, and for cpr-transfer with "cpr-transfer
+ * needs shared RAM, but memory 'NAME' is private (...)"; a transport that
+ * fails at once (a file that cannot be opened, say) fails the migration
+ * too, which query-migrate then reports.
  */
-bool migration_outgoing_start(const MigrationAddress *addr, GError **errp);
+bool migration_outgoing_start(const MigrationAddress *addr,
+                              const MigrationAddress *cpr_addr, GError **errp);
 
 /**
  * migration_cancel:

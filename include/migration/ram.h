@@ -85,6 +85,15 @@ void ram_save_free(RamSave *rs);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RamSave, ram_save_free)
 
 /**
+ * ram_save_skip_pages:
+ * For cpr-transfer, where the destination maps the very same memory: the
+ * section still lists the blocks (the destination checks names and
+ * sizes) but never carries a page, and nothing counts as remaining.
+ * Call before ram_save_setup().
+ */
+void ram_save_skip_pages(RamSave *rs);
+
+/**
  * ram_save_setup:
  * Writes the START body (MEM_SIZE, block list, EOS) and marks all RAM
  * dirty; the first pass begins.

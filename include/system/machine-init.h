@@ -9,6 +9,7 @@
 #include "prelude.h"
 #include "qapi-types.h"
 #include "qom/object.h"
+#include "system/ram.h"
 
 /**
  * machine_init_enter_configuration:
@@ -116,6 +117,18 @@ void machine_incoming_abort(void);
  */
 bool machine_incoming_prepare_qemu(const MachineProperties *stream_cfg,
                                    GError **errp);
+
+/**
+ * machine_incoming_prepare_cpr:
+ * @ram: (transfer none) (nullable): the guest RAM a cpr-transfer source
+ *     handed over (the board takes its own reference), NULL for none
+ *
+ * Like machine_incoming_prepare(), but the board maps @ram instead of
+ * allocating RAM.  The configuration must say aux-ram-share=on (it
+ * travels from the source unless this destination overrides it).
+ */
+bool machine_incoming_prepare_cpr(const MachineProperties *stream_cfg,
+                                  RamBlock *ram, GError **errp);
 
 /**
  * machine_incoming_finish:

@@ -46,6 +46,22 @@ typedef struct RamBlock RamBlock;
  */
 RamBlock *ram_block_new(uint64_t size, bool shared, GError **errp);
 
+/**
+ * ram_block_new_from_fd:
+ * @fd: (transfer full): a memfd (or other regular file) holding at least
+ *      @size bytes rounded up to a page; closed on error
+ * @size: bytes of guest RAM, as ram_block_new() accepts
+ * @errp: set when @size is out of range, the file is shorter, or the
+ *        mapping fails
+ *
+ * Maps RAM that another process (a CPR predecessor) created, shared, with
+ * no copy.  Every page counts as written, since it holds that process's
+ * data.  The block owns @fd from now on.
+ *
+ * Returns: (transfer full): the block with one reference, or NULL.
+ */
+RamBlock *ram_block_new_from_fd(int fd, uint64_t size, GError **errp);
+
 /** ram_block_ref: Returns: (transfer full): @rb with one more reference. */
 RamBlock *ram_block_ref(RamBlock *rb);
 

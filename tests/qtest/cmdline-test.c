@@ -189,10 +189,14 @@ static const BadCmdline bad_cmdlines[] = {
      "addr.offset=z: ",
      "Parameter 'addr.offset' expects integer"},
     {"-incoming defer -incoming "
-     "cpr,addr.transport=socket,addr.type=unix,addr.path=@D/c",
+     "cpr,addr.transport=file,addr.filename=@D/c,addr.offset=0",
+     "qmpd: -incoming cpr,addr.transport=file,addr.filename=@D/c,"
+     "addr.offset=0: ",
+     "the cpr channel must be a unix socket"},
+    {"-incoming cpr,addr.transport=socket,addr.type=unix,addr.path=@D/c",
      "qmpd: -incoming cpr,addr.transport=socket,addr.type=unix,"
      "addr.path=@D/c: ",
-     "cpr-transfer migration is not supported"},
+     "a cpr channel needs a main one (or defer)"},
     /* Past what the built-in RTC's 64-bit nanoseconds can hold. */
     {"-M pc -rtc base=2300-01-01", "qmpd: ",
      "rtc.base: '2300-01-01' is outside the built-in RTC's range "

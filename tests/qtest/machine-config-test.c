@@ -530,7 +530,8 @@ static void test_help(void)
         "  dump-guest-core=<bool> - Include guest RAM in core "
         "dumps\n"
         "  memory-backend=<str> - Memory backend object providing "
-        "guest RAM\n");
+        "guest RAM\n"
+        "  aux-ram-share=<bool> - Put the machine's RAM in a shared memfd\n");
     g_clear_pointer(&out, g_free);
     g_clear_pointer(&errs, g_free);
     g_assert_cmpint(run("-M none,help", &out, &errs), ==, 0);

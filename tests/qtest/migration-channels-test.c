@@ -405,7 +405,7 @@ static void test_migrate_errors(void)
     for (gsize i = 0; i < G_N_ELEMENTS(migrate_errors); i++) {
         assert_refused(src, "migrate", &migrate_errors[i]);
     }
-    /* cpr-transfer mode wants a cpr channel, which qmpd cannot serve. */
+    /* cpr-transfer mode wants a cpr channel and shared RAM. */
     qtest_qmp_assert_success(src, "{\"execute\": \"migrate-set-parameters\", "
                                   "\"arguments\": {\"mode\": "
                                   "\"cpr-transfer\"}}");
@@ -414,7 +414,9 @@ static void test_migrate_errors(void)
                            "{\"execute\": \"migrate\", \"arguments\": "
                            "{\"uri\": \"unix:/nonexistent/a\"}}");
     qtest_qmp_assert_error(
-        src, "GenericError", "cpr-transfer migration is not supported",
+        src, "GenericError",
+        "cpr-transfer needs shared RAM, but memory 'pc.ram' is private (set "
+        "-machine aux-ram-share=on)",
         "{\"execute\": \"migrate\", \"arguments\": {\"channels\": "
         "[{\"channel-type\": \"main\", \"addr\": {\"transport\": \"socket\", "
         "\"type\": \"unix\", \"path\": \"/m\"}}, {\"channel-type\": \"cpr\", "

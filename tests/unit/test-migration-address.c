@@ -197,35 +197,46 @@ static void test_args(void)
 
     migration_options_reset();
     /* Both forms give the same address. */
-    a = migration_address_from_args("file:/f,offset=8", NULL, true, &err);
-    b = migration_address_from_args(NULL, single, false, &err);
+    a = migration_address_from_args("file:/f,offset=8", NULL, true, NULL, &err);
+    b = migration_address_from_args(NULL, single, false, NULL, &err);
     g_assert_no_error(err);
     g_assert_cmpint(a->transport, ==, MIGRATION_ADDRESS_TYPE_FILE);
     g_assert_cmpstr(a->u.file.filename, ==, b->u.file.filename);
     g_assert_cmpuint(a->u.file.offset, ==, 8);
     g_assert_cmpuint(b->u.file.offset, ==, 8);
 
-    g_assert_null(migration_address_from_args(NULL, mc, false, &err));
-    g_assert_cmpstr(err->message, ==,
-                    "Channel list must have only one entry, for type 'main'");
-    g_clear_error(&err);
+    /* qmpd's destination takes a cpr channel next to the main one. */
+    {
+        g_autoptr(MigrationAddress) m = NULL;
+        g_autoptr(MigrationAddress) c = NULL;
+
+        m = migration_address_from_args(NULL, cm, false, &c, &err);
+        g_assert_no_error(err);
+        g_assert_cmpstr(m->u.socket.u.q_unix.path, ==, "/m");
+        g_assert_cmpstr(c->u.socket.u.q_unix.path, ==, "/c");
+    }
     /* The cpr entry is checked whatever its place in the list. */
-    g_assert_null(migration_address_from_args(NULL, cm, true, &err));
+    g_assert_null(migration_address_from_args(NULL, cm, true, NULL, &err));
     g_assert_cmpstr(err->message, ==,
                     "Channel type 'cpr' is only valid in cpr-transfer mode");
     g_clear_error(&err);
 
     g_assert_true(migration_set_parameters(&cpr_mode, NULL));
-    g_assert_null(migration_address_from_args(NULL, single, true, &err));
+    g_assert_null(migration_address_from_args(NULL, single, true, NULL, &err));
     g_assert_cmpstr(err->message, ==, "missing 'cpr' migration channel");
     g_clear_error(&err);
-    g_assert_null(migration_address_from_args(NULL, mc, true, &err));
-    g_assert_cmpstr(err->message, ==,
-                    "cpr-transfer migration is not supported");
-    g_clear_error(&err);
+    {
+        g_autoptr(MigrationAddress) m = NULL;
+        g_autoptr(MigrationAddress) c = NULL;
+
+        m = migration_address_from_args(NULL, mc, true, &c, &err);
+        g_assert_no_error(err);
+        g_assert_cmpstr(m->u.socket.u.q_unix.path, ==, "/m");
+        g_assert_cmpstr(c->u.socket.u.q_unix.path, ==, "/c");
+    }
     /* Only migrate cares about the mode. */
     g_clear_pointer(&b, qapi_free_MigrationAddress);
-    b = migration_address_from_args("unix:/x", NULL, false, &err);
+    b = migration_address_from_args("unix:/x", NULL, false, NULL, &err);
     g_assert_no_error(err);
     migration_options_reset();
 }

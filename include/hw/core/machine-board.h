@@ -48,6 +48,27 @@ typedef struct MachineBoard {
 bool machine_board_init(const char *machine_type_name, uint64_t ram_size,
                         Object *machine, GError **errp);
 
+/* How the board gets its own RAM (no memory backend). */
+typedef struct MachineBoardRam {
+    bool share;       /* a shared memfd (-machine aux-ram-share=on) */
+    RamBlock *preset; /* (transfer none) (nullable): RAM handed over by a
+                       * CPR predecessor, used instead of allocating */
+} MachineBoardRam;
+
+/**
+ * machine_board_init_full:
+ * @ram_opts: (transfer none): shared RAM, or RAM that already exists;
+ *     a preset block must be exactly @ram_size bytes ("the RAM handed
+ *     over holds 0x... bytes but the machine's memory size is 0x...")
+ *
+ * Like machine_board_init_with_backend(), with control over the board's
+ * own RAM.
+ */
+bool machine_board_init_full(const char *machine_type_name, uint64_t ram_size,
+                             Object *memory_backend,
+                             const MachineBoardRam *ram_opts, Object *machine,
+                             GError **errp);
+
 /**
  * machine_board_init_with_backend:
  * @memory_backend: (nullable) (transfer none): a completed memory backend
