@@ -201,6 +201,25 @@ static GArray *counters(const char *text)
 }
 
 /*
+ * Reads @s until it printed @want counter lines or @max_ms passed: a
+ * loaded host may take a while to schedule the resumed guest, so this
+ * waits for the output rather than for a quiet line.
+ */
+static void side_wait_counters(Side *s, guint want, int max_ms)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)max_ms * 1000;
+
+    while (g_get_monotonic_time() < deadline) {
+        g_autoptr(GArray) got = counters(s->out->str);
+
+        if (got->len >= want) {
+            return;
+        }
+        side_read(s, 200, 1000);
+    }
+}
+
+/*
  * The source's output then the destination's is one run of the counter:
  * consecutive numbers, and at least @min_after of them on the
  * destination.
@@ -436,8 +455,7 @@ static void migrate_and_check(Side *src, Side *dst, Report *boot,
         g_usleep(10 * 1000);
     }
     assert_run_state(dst->qmp, "running");
-    g_usleep(500 * 1000);
-    side_read(dst, 100, 500);
+    side_wait_counters(dst, 10, 60 * 1000);
     assert_counter_continues(src, dst, 10);
 
     serial_write(dst->serial, "report\n");
