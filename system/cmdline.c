@@ -457,6 +457,11 @@ static bool opt_qtest_log(QmpdCmdline *cl, const char *arg, GError **errp)
     return true;
 }
 
+static bool opt_readconfig(QmpdCmdline *cl, const char *arg, GError **errp)
+{
+    return cmdline_read_config(cl, arg, errp);
+}
+
 static bool opt_run_with(QmpdCmdline *cl, const char *arg, GError **errp)
 {
     static const char *const keys[] = {"exit-with-parent", NULL};
@@ -533,6 +538,8 @@ static const CmdlineOption cmdline_options[] = {
      opt_qmp_pretty},
     {"qtest", "SPEC", "qtest protocol on SPEC", opt_qtest},
     {"qtest-log", "FILE", "log the qtest protocol to FILE", opt_qtest_log},
+    {"readconfig", "FILE", "read options from a QEMU configuration file",
+     opt_readconfig},
     {"rtc", "base=utc|localtime|DATE[,clock=host|rt|vm][,driftfix=none|slew]",
      "real-time clock (sugar for -M rtc.*)", opt_rtc},
     {"run-with", "exit-with-parent=on|off", "process behaviour", opt_run_with},
@@ -562,6 +569,16 @@ static const CmdlineOption *cmdline_find(const char *name)
         }
     }
     return NULL;
+}
+
+bool cmdline_apply_option(QmpdCmdline *cl, const char *name, const char *arg,
+                          GError **errp)
+{
+    const CmdlineOption *opt = cmdline_find(name);
+
+    g_return_val_if_fail(opt != NULL && (opt->arg == NULL) == (arg == NULL),
+                         false);
+    return opt->handle(cl, arg, errp);
 }
 
 QmpdCmdline *cmdline_parse(int argc, char **argv, GError **errp)

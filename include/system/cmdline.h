@@ -110,6 +110,24 @@ QmpdCmdline *cmdline_parse(int argc, char **argv, GError **errp);
  * in main()'s order.
  */
 void cmdline_typed_arg_free(gpointer p);
+/**
+ * cmdline_apply_option:
+ * @name: an option's name without dashes ("m", "object", ...)
+ * @arg: (nullable): its argument, NULL for options that take none
+ *
+ * Parses one option into @cl as if it stood on the command line.
+ */
+bool cmdline_apply_option(QmpdCmdline *cl, const char *name, const char *arg,
+                          GError **errp);
+
+/**
+ * cmdline_read_config:
+ * -readconfig: reads QEMU's configuration file syntax ("[group]" or
+ * "[group \"id\"]" sections of 'key = "value"' lines), each section
+ * applied as the option its group names.  Errors name "FILE:LINE".
+ */
+bool cmdline_read_config(QmpdCmdline *cl, const char *path, GError **errp);
+
 bool cmdline_parse_object(QmpdCmdline *cl, const char *arg, GError **errp);
 bool cmdline_parse_device(QmpdCmdline *cl, const char *arg, GError **errp);
 bool cmdline_parse_overcommit(QmpdCmdline *cl, const char *arg, GError **errp);
