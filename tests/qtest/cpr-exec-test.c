@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
+
 #include "libqtest.h"
 #include "migration-helpers.h"
 
@@ -51,6 +53,18 @@ static char *state_uri(QTestState *s)
     return g_strdup_printf("file:%s", path);
 }
 
+/* The file holds device state only: the RAM stayed in its memfd. */
+static void assert_small_state(QTestState *s)
+{
+    g_autofree char *path = qtest_tmp_path(s, "cpr-state");
+    GStatBuf st;
+
+    g_assert_cmpint(g_stat(path, &st), ==, 0);
+    g_test_message("state file: %" G_GINT64_FORMAT " bytes",
+                   (gint64)st.st_size);
+    g_assert_cmpint(st.st_size, <, 64 * 1024);
+}
+
 /* The exec, on the same connections: same PID, RAM, a running guest. */
 static void exec_and_check(QTestState *s, const char *hash)
 {
@@ -79,6 +93,7 @@ static void exec_and_check(QTestState *s, const char *hash)
     g_assert_cmpstr(st, ==, "completed");
     hash_after = ram_hash(s);
     g_assert_cmpstr(hash_after, ==, hash);
+    assert_small_state(s);
     /* The RAM is the same memfd: still shared, the parameters reset. */
     {
         g_autoptr(JsonNode) r = qtest_qmp_assert_success_ref(
@@ -129,6 +144,39 @@ static void test_exec(void)
     qtest_quit(g_steal_pointer(&s));
     g_assert_false(g_file_test(mon, G_FILE_TEST_EXISTS));
     qtest_remove_tmpdir(dir);
+}
+
+/* A paused guest stays paused in the new program. */
+static void test_paused(void)
+{
+    g_autoptr(QTestState) s = start_source("-M aux-ram-share=on");
+    g_autofree char *hash = ram_hash(s);
+    g_autofree char *cmd = own_command(s);
+    g_autofree char *uri = state_uri(s);
+    g_autofree char *st = NULL;
+    g_autofree char *hash_after = NULL;
+    int pid = qtest_pid(s);
+
+    qtest_qmp_assert_success(s, "{\"execute\": \"stop\"}");
+    set_cpr_exec(s, cmd);
+    migrate(s, uri);
+    /* The old program reports active or device; the new one completed. */
+    for (int i = 0; i < 500; i++) {
+        g_free(st);
+        st = migrate_status(s, NULL);
+        if (g_strcmp0(st, "completed") == 0) {
+            break;
+        }
+        g_usleep(10000);
+    }
+    g_assert_cmpstr(st, ==, "completed");
+    g_assert_cmpint(qtest_pid(s), ==, pid);
+    assert_run_state(s, "paused");
+    hash_after = ram_hash(s);
+    g_assert_cmpstr(hash_after, ==, hash);
+    assert_small_state(s);
+    qtest_qmp_assert_success(s, "{\"execute\": \"cont\"}");
+    assert_run_state(s, "running");
 }
 
 /* A command that cannot run: failed, the guest and its RAM go on. */
@@ -202,6 +250,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/cpr-exec/exec", test_exec);
+    g_test_add_func("/cpr-exec/paused", test_paused);
     g_test_add_func("/cpr-exec/missing-binary", test_missing_binary);
     g_test_add_func("/cpr-exec/private-ram", test_private_ram);
     g_test_add_func("/cpr-exec/preconditions", test_preconditions);
