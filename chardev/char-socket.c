@@ -23,6 +23,7 @@
 
 #include "char-internal.h"
 #include "chardev/char.h"
+#include "util/cpr-state.h"
 #include "util/error.h"
 #include "util/unix-socket-file.h"
 
@@ -523,13 +524,69 @@ static bool socket_open_fd(Chardev *chr, GError **errp)
     return socket_take_peer(chr, fd, errp);
 }
 
+/*
+ * cpr-exec: the process before the exec left this chardev's sockets open
+ * (docs/system/cpr.md); take them over instead of binding or connecting,
+ * so the path stays bound and the peer stays connected.
+ */
+static bool socket_cpr_adopt(Chardev *chr, int lfd, int cfd, GError **errp)
+{
+    SocketState *s = chr->be;
+
+    if (lfd >= 0) {
+        g_autofree char *local = socket_local_addr(lfd);
+
+        fcntl(lfd, F_SETFL, fcntl(lfd, F_GETFL) | O_NONBLOCK);
+        s->listen_fd = lfd;
+        if (socket_fd_is_unix(lfd) && chr->opts->path != NULL) {
+            unix_socket_file_record(&s->bound_file, chr->opts->path);
+            s->listen_desc =
+                g_strdup_printf("unix:%s,server=on", chr->opts->path);
+        } else {
+            s->listen_desc =
+                g_strdup_printf("%s:%s,server=on",
+                                socket_fd_is_unix(lfd) ? "unix" : "tcp", local);
+        }
+    }
+    if (cfd >= 0) {
+        fcntl(cfd, F_SETFL, fcntl(cfd, F_GETFL) | O_NONBLOCK);
+        return socket_take_peer(chr, cfd, errp);
+    }
+    if (lfd >= 0) {
+        socket_arm_listen(chr);
+        return true;
+    }
+    return false;
+}
+
+bool chardev_socket_fds(const Chardev *chr, int *ret_listen_fd,
+                        int *ret_conn_fd)
+{
+    const SocketState *s = chr->be;
+
+    if (chr->opts->backend != CHARDEV_BACKEND_SOCKET || s == NULL) {
+        return false;
+    }
+    *ret_listen_fd = s->listen_fd;
+    *ret_conn_fd =
+        s->conn != NULL && chr->connected ? g_socket_get_fd(s->conn) : -1;
+    return true;
+}
+
 static bool socket_open(Chardev *chr, GError **errp)
 {
     SocketState *s = g_new0(SocketState, 1);
+    g_autofree char *lkey = g_strdup_printf("chr-listen:%s", chr->id);
+    g_autofree char *ckey = g_strdup_printf("chr-conn:%s", chr->id);
+    int lfd = cpr_state_take_fd(lkey);
+    int cfd = cpr_state_take_fd(ckey);
 
     s->listen_fd = -1;
     s->connecting_fd = -1;
     chr->be = s;
+    if (lfd >= 0 || cfd >= 0) {
+        return socket_cpr_adopt(chr, lfd, cfd, errp);
+    }
     if (chr->opts->has_fd) {
         return socket_open_fd(chr, errp);
     }

@@ -50,6 +50,7 @@ typedef struct IncomingState {
     guint8 magic[4]; /* chooses qmpd's stream or a QEMU hand-off */
     bool prepared;
     bool cpr; /* the machine was built on memory the cpr channel brought */
+    RamBlock *exec_ram; /* cpr-exec: the RAM to build the machine on */
     char *error;
 } IncomingState;
 
@@ -63,6 +64,7 @@ static void incoming_release(void)
         in.stream = NULL;
     }
     ram_migration_load_reset();
+    g_clear_pointer(&in.exec_ram, ram_block_unref);
     g_clear_pointer(&in.stream, mig_stream_free);
     g_clear_pointer(&in.lv, loadvm_free);
     g_clear_pointer(&in.listener, mig_listener_free);
@@ -401,6 +403,19 @@ void migration_incoming_cpr_abort(void)
     mig_sys()->incoming_abort();
 }
 
+bool migration_incoming_cpr_exec(const MigrationAddress *addr, RamBlock *ram,
+                                 GError **errp)
+{
+    migration_incoming_allow();
+    /* Set first: a file channel is open (and read) at once. */
+    in.exec_ram = ram != NULL ? ram_block_ref(ram) : NULL;
+    if (!migration_incoming_listen(addr, errp)) {
+        g_clear_pointer(&in.exec_ram, ram_block_unref);
+        return false;
+    }
+    return true;
+}
+
 bool migration_incoming_main_connected(void)
 {
     return in.ch != NULL || in.lv != NULL;
@@ -416,6 +431,13 @@ static bool incoming_apply_config(const MachineProperties *cfg, GError **errp)
                         "from the one the cpr channel brought");
             return false;
         }
+        return true;
+    }
+    if (in.exec_ram != NULL) {
+        if (!mig_sys()->incoming_prepare_cpr(cfg, in.exec_ram, errp)) {
+            return false;
+        }
+        in.prepared = true;
         return true;
     }
     if (!mig_sys()->incoming_prepare(cfg, errp)) {

@@ -207,6 +207,38 @@ bool cpr_out_start(const MigrationAddress *addr, GPtrArray *blocks,
                    GCancellable *cancel, CprSentFunc fn, gpointer opaque,
                    GError **errp);
 
+/**
+ * cpr_exec_check:
+ * The preconditions of migrate in cpr-exec mode: a file: URI, the
+ * command set, every RAM block shared.
+ */
+bool cpr_exec_check(const MigrationAddress *addr, GPtrArray *blocks,
+                    GError **errp);
+
+/**
+ * cpr_exec_run:
+ * Executes cpr-exec-command with the RAM of @blocks and the system's
+ * descriptors kept.  Returns only on failure, everything as it was.
+ */
+bool cpr_exec_run(const char *state_path, GPtrArray *blocks, GError **errp);
+
+/**
+ * cpr_exec_incoming:
+ * The new program's side: adopts the RAM memfd the table names and loads
+ * the state file as an incoming migration (migration_incoming_cpr_exec).
+ */
+bool cpr_exec_incoming(GError **errp);
+
+/**
+ * migration_incoming_cpr_exec:
+ * @ram: (nullable) (transfer none): the machine's RAM, adopted
+ *
+ * Loads @addr (a file) as an incoming migration whose machine is built
+ * on @ram instead of new memory.
+ */
+bool migration_incoming_cpr_exec(const MigrationAddress *addr, RamBlock *ram,
+                                 GError **errp);
+
 /** cpr_out_close: ends the source's side (at the end of the migration). */
 void cpr_out_close(void);
 

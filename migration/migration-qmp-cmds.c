@@ -20,6 +20,7 @@
 #include "qapi-commands.h"
 #include "system/machine-init.h"
 #include "system/runstate.h"
+#include "util/cpr-state.h"
 #include "util/error.h"
 
 /* The board's RAM as one block named like its region ("pc.ram"). */
@@ -37,6 +38,43 @@ static GPtrArray *board_ram_blocks(void)
     return blocks;
 }
 
+/* How long cpr-exec lets queued monitor output drain before the exec. */
+#define CPR_EXEC_FLUSH_TIMEOUT_MS 2000
+
+/* Each socket chardev's descriptors, and the mode of a QMP session on it. */
+static void cpr_exec_save_chardev(Chardev *chr, void *opaque)
+{
+    const char *id = chardev_get_id(chr);
+    const char *session = monitor_chardev_session(chr);
+    int lfd = -1;
+    int cfd = -1;
+
+    if (!chardev_socket_fds(chr, &lfd, &cfd)) {
+        return;
+    }
+    if (lfd >= 0) {
+        g_autofree char *key = g_strdup_printf("chr-listen:%s", id);
+
+        cpr_state_add_fd(key, lfd);
+    }
+    if (cfd >= 0) {
+        g_autofree char *key = g_strdup_printf("chr-conn:%s", id);
+
+        cpr_state_add_fd(key, cfd);
+        if (session != NULL) {
+            g_autofree char *skey = g_strdup_printf("qmp-session:%s", id);
+
+            cpr_state_add(skey, session);
+        }
+    }
+}
+
+static void cpr_exec_save(void)
+{
+    monitor_flush_all(CPR_EXEC_FLUSH_TIMEOUT_MS);
+    chardev_foreach(cpr_exec_save_chardev, NULL);
+}
+
 static const MigrationSystemOps system_ops = {
     .runstate_get = runstate_get,
     .runstate_set = runstate_set,
@@ -50,6 +88,7 @@ static const MigrationSystemOps system_ops = {
     .guest_in_qemu = qemu_backend_is_running,
     .incoming_prepare_qemu = machine_incoming_prepare_qemu,
     .qemu_migrate = qemu_backend_migrate,
+    .cpr_exec_save = cpr_exec_save,
 };
 
 /* Every entry point binds first, so no start-up call order is needed. */
@@ -69,6 +108,12 @@ bool migration_incoming_start(const MigrationChannel *main_ch,
     bind_system();
     return migration_incoming_setup(main_ch != NULL ? main_ch->addr : NULL,
                                     cpr_ch != NULL ? cpr_ch->addr : NULL, errp);
+}
+
+bool migration_cpr_exec_resume(GError **errp)
+{
+    bind_system();
+    return cpr_exec_incoming(errp);
 }
 
 bool migration_set_parameters_from_cmdline(const char *kv, GError **errp)

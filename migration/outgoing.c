@@ -60,6 +60,7 @@ typedef struct OutgoingState {
     char *error;
     bool cpr;                    /* cpr-transfer: RAM handed over, not sent */
     MigrationAddress *main_addr; /* cpr-transfer: connected after the cpr */
+    char *exec_path;             /* cpr-exec: the state file, then exec */
 } OutgoingState;
 
 static OutgoingState out = {.status = MIGRATION_STATUS_NONE};
@@ -78,6 +79,7 @@ static void outgoing_release(void)
     g_clear_pointer(&out.vectors, g_array_unref);
     g_clear_pointer(&out.ram, ram_save_free);
     g_clear_pointer(&out.main_addr, qapi_free_MigrationAddress);
+    g_clear_pointer(&out.exec_path, g_free);
     cpr_out_close();
     g_clear_object(&out.cancel);
 }
@@ -239,6 +241,20 @@ static void outgoing_exec_done_cb(GObject *source, GAsyncResult *res,
 static void outgoing_iterate(void);
 static void outgoing_await_peer(void);
 
+/*
+ * cpr-exec: the state is in the file; become cpr-exec-command.  Back
+ * here only when the exec failed, and the guest goes on.
+ */
+static void outgoing_cpr_exec(void)
+{
+    g_autoptr(GPtrArray) blocks = ram_migration_blocks();
+    g_autoptr(GError) err = NULL;
+
+    if (!cpr_exec_run(out.exec_path, blocks, &err)) {
+        outgoing_fail("%s", err->message);
+    }
+}
+
 /* Everything was written: wait for the destination's verdict, if any. */
 static void outgoing_finish_stream(void)
 {
@@ -248,6 +264,10 @@ static void outgoing_finish_stream(void)
         if (!g_output_stream_close(out.ch->out, NULL, &err)) {
             outgoing_fail("Unable to finish the migration stream: %s",
                           err->message);
+            return;
+        }
+        if (out.exec_path != NULL) {
+            outgoing_cpr_exec();
             return;
         }
         if (out.ch->proc != NULL) {
@@ -566,9 +586,11 @@ bool migration_outgoing_start(const MigrationAddress *addr,
         return false;
     }
     if (mig_sys()->guest_in_qemu != NULL && mig_sys()->guest_in_qemu()) {
-        if (cpr_addr != NULL) {
+        if (cpr_addr != NULL ||
+            migration_parameters_get()->mode == MIG_MODE_CPR_EXEC) {
             g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
-                        "cpr-transfer of a guest run by QEMU is not supported");
+                        "%s of a guest run by QEMU is not supported",
+                        cpr_addr != NULL ? "cpr-transfer" : "cpr-exec");
             return false;
         }
         return mig_qemu_outgoing_start(addr, mig_sys(), errp);
@@ -576,6 +598,13 @@ bool migration_outgoing_start(const MigrationAddress *addr,
     if (cpr_addr != NULL) {
         blocks = ram_migration_blocks();
         if (!cpr_out_check_blocks(blocks, errp)) {
+            return false;
+        }
+    }
+    if (migration_parameters_get()->mode == MIG_MODE_CPR_EXEC) {
+        g_autoptr(GPtrArray) exec_blocks = ram_migration_blocks();
+
+        if (!cpr_exec_check(addr, exec_blocks, errp)) {
             return false;
         }
     }
@@ -592,8 +621,13 @@ bool migration_outgoing_start(const MigrationAddress *addr,
     out.ram_remaining = 0;
     out.cancel = g_cancellable_new();
     out.cpr = cpr_addr != NULL;
+    if (migration_parameters_get()->mode == MIG_MODE_CPR_EXEC) {
+        /* RAM stays in its memfds: the file gets the device state only. */
+        out.cpr = true;
+        out.exec_path = g_strdup(addr->u.file.filename);
+    }
     migration_set_status(&out.status, MIGRATION_STATUS_SETUP);
-    if (out.cpr) {
+    if (cpr_addr != NULL) {
         /* The destination builds its machine on our memory first. */
         out.main_addr = QAPI_CLONE(MigrationAddress, addr);
         if (!cpr_out_start(cpr_addr, blocks, out.cancel, outgoing_cpr_sent_cb,

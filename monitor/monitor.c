@@ -288,6 +288,18 @@ static bool monitors_have_pending_output(void)
     return false;
 }
 
+const char *monitor_chardev_session(const Chardev *chr)
+{
+    for (guint i = 0; monitors != NULL && i < monitors->len; i++) {
+        Monitor *mon = g_ptr_array_index(monitors, i);
+
+        if (mon->chr == chr && mon->mode == MONITOR_MODE_CONTROL) {
+            return mon->command_mode ? "command" : "negotiation";
+        }
+    }
+    return NULL;
+}
+
 void monitor_flush_all(int timeout_ms)
 {
     gint64 deadline =

@@ -9,6 +9,7 @@
 
 #include "monitor-internal.h"
 #include "qapi/qmp-dispatch.h"
+#include "util/cpr-state.h"
 #include "util/error.h"
 #include "util/json-writer.h"
 
@@ -252,7 +253,10 @@ static void monitor_qmp_event(void *opaque, ChardevEvent event)
 
     switch (event) {
     case CHR_EVENT_OPENED: {
-        g_autoptr(JsonNode) greeting = qmp_greeting();
+        g_autoptr(JsonNode) greeting = NULL;
+        g_autofree char *key =
+            g_strdup_printf("qmp-session:%s", chardev_get_id(mon->chr));
+        g_autofree char *kept = cpr_state_take(key);
 
         json_streamer_reset(mon->streamer);
         g_queue_clear_full(mon->queue, (GDestroyNotify)queued_request_free);
@@ -261,6 +265,15 @@ static void monitor_qmp_event(void *opaque, ChardevEvent event)
         mon->command_mode = false;
         mon->oob_enabled = false;
         mon->connected = true;
+        if (kept != NULL) {
+            /*
+             * cpr-exec: the client connected to the process before the
+             * exec goes on where it was, without a new greeting.
+             */
+            mon->command_mode = strcmp(kept, "command") == 0;
+            break;
+        }
+        greeting = qmp_greeting();
         monitor_qmp_send(mon, greeting);
         break;
     }

@@ -39,6 +39,7 @@
 #include "system/qtest.h"
 #include "system/runstate.h"
 #include "system/vm-identity.h"
+#include "util/cpr-state.h"
 #include "util/error.h"
 #include "util/fdset.h"
 #include "util/report.h"
@@ -338,6 +339,21 @@ static bool qmpd_init(const QmpdCmdline *cl, QmpCommandList *cmds,
                       GError **errp)
 {
     const char *incoming = cl->incoming[MIGRATION_CHANNEL_TYPE_MAIN];
+    g_autoptr(GError) cpr_err = NULL;
+    /* Executed by cpr-exec: the old program's descriptors wait here. */
+    bool cpr_exec = cpr_state_load_env(&cpr_err);
+
+    if (cpr_err != NULL) {
+        g_propagate_error(errp, g_steal_pointer(&cpr_err));
+        return false;
+    }
+    if (cpr_exec && (incoming != NULL || cl->incoming_config != NULL)) {
+        /* The state file is the incoming migration. */
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "%s: a program executed by cpr-exec takes no -incoming",
+                    CPR_STATE_ENV);
+        return false;
+    }
 
     if (!add_fds(cl, errp) || !create_objects(cl, errp)) {
         return false;
@@ -379,7 +395,14 @@ static bool qmpd_init(const QmpdCmdline *cl, QmpCommandList *cmds,
         return false;
     }
     runstate_set_autostart(!cl->start_paused);
-    machine_init_enter_configuration(incoming != NULL);
+    machine_init_enter_configuration(incoming != NULL || cpr_exec);
+    if (cpr_exec) {
+        bool ok = migration_cpr_exec_resume(errp);
+
+        /* What no chardev of this command line took is closed. */
+        cpr_state_close_untaken();
+        return ok;
+    }
     /* Listening starts as soon as the address is known, in this phase. */
     if (!start_incoming(cl, errp)) {
         return false;

@@ -229,6 +229,17 @@ int chardev_take_fd(Chardev *chr);
  */
 GBytes *chardev_ringbuf_read(Chardev *chr, gsize size, GError **errp);
 
+/**
+ * chardev_socket_fds:
+ * @ret_listen_fd: (out): the listening socket, or -1
+ * @ret_conn_fd: (out): the connected peer's socket, or -1
+ *
+ * For cpr-exec, which keeps them open across the exec.
+ * Returns: @chr is a socket chardev (the outs are set).
+ */
+bool chardev_socket_fds(const Chardev *chr, int *ret_listen_fd,
+                        int *ret_conn_fd);
+
 /** chardev_foreach: calls @fn for every chardev, in creation order. */
 void chardev_foreach(void (*fn)(Chardev *chr, void *opaque), void *opaque);
 

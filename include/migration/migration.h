@@ -73,6 +73,12 @@ typedef struct MigrationSystemOps {
     bool (*incoming_prepare_qemu)(const MachineProperties *cfg, GError **errp);
     void (*qemu_migrate)(bool incoming, int fd, MigrationQemuReplyFn fn,
                          void *opaque);
+    /*
+     * cpr-exec, right before the exec: records in util/cpr-state.h what
+     * else the new program keeps (chardev sockets, QMP sessions) and
+     * flushes the monitors' output.
+     */
+    void (*cpr_exec_save)(void);
 } MigrationSystemOps;
 
 /**
@@ -85,6 +91,14 @@ typedef struct MigrationSystemOps {
  * Idempotent for the same @ops.
  */
 void migration_set_system_ops(const MigrationSystemOps *ops);
+
+/**
+ * migration_cpr_exec_resume:
+ * At start-up of a program cpr-exec executed (CPR_STATE_ENV was loaded):
+ * builds the machine on the RAM the old program left and loads the
+ * device state from its file, as an incoming migration.
+ */
+bool migration_cpr_exec_resume(GError **errp);
 
 /**
  * migration_incoming_start:

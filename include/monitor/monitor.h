@@ -111,6 +111,14 @@ QmpCommandList *monitor_command_list(void);
  */
 void monitor_flush_all(int timeout_ms);
 
+/**
+ * monitor_chardev_session:
+ * Returns: (nullable): for the QMP monitor on @chr, "command" or
+ * "negotiation" (its session's mode, which cpr-exec keeps); NULL when
+ * no QMP monitor uses @chr.
+ */
+const char *monitor_chardev_session(const Chardev *chr);
+
 /*
  * Request routing: a layer that runs commands elsewhere (the QEMU
  * backend) sees each well-formed request of a negotiated QMP session
