@@ -142,6 +142,12 @@ static void cpr_out_report(CprOut *co, const char *fmt, ...)
     co->fn(msg, co->opaque);
 }
 
+static void cpr_out_answer_failed(CprOut *co, const GError *err)
+{
+    cpr_out_report(co, "cpr-transfer: cannot read the destination's answer: %s",
+                   err->message);
+}
+
 static void cpr_out_text_cb(GObject *source, GAsyncResult *res, gpointer p)
 {
     CprOut *co = p;
@@ -154,10 +160,7 @@ static void cpr_out_text_cb(GObject *source, GAsyncResult *res, gpointer p)
         return;
     }
     if (!ok) {
-        cpr_out_report(co,
-                       "cpr-transfer: cannot read the destination's "
-                       "answer: %s",
-                       err->message);
+        cpr_out_answer_failed(co, err);
         return;
     }
     cpr_out_report(co, "cpr-transfer: the destination refused: %s", co->text);
@@ -176,10 +179,7 @@ static void cpr_out_reply_cb(GObject *source, GAsyncResult *res, gpointer p)
         return;
     }
     if (!ok) {
-        cpr_out_report(co,
-                       "cpr-transfer: cannot read the destination's "
-                       "answer: %s",
-                       err->message);
+        cpr_out_answer_failed(co, err);
         return;
     }
     if (got < sizeof(co->reply)) {
