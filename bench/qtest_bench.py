@@ -21,8 +21,8 @@ request waiting for its reply (no pipelining):
   read 1x64    MiB/s of the same 64 MiB as 64 hex reads of 1 MiB
 
 Prints a table with ratios (qmpd / reference, bigger is better for qmpd);
---write-results replaces the "qtest protocol" section of bench/RESULTS.md
-and leaves the rest of the file alone.  Nothing here asserts on timings.
+--write-results adds the run to bench/data/qtest.json, which the build
+renders (--render).  Nothing here asserts on timings.
 Python 3 standard library only.
 """
 import argparse
@@ -41,7 +41,6 @@ import results
 
 ACCEPT_TIMEOUT = 30.0
 MIB = 1 << 20
-SECTION = '## qtest protocol'
 TARGETS = {'outb+inb': 3.0, 'writel+readl': 3.0, 'outb+inb polling': 3.0,
            'b64write': 5.0, 'b64read': 5.0}
 
@@ -220,38 +219,49 @@ def table(mine, ref):
     return '\n'.join(rows)
 
 
-def section_text(args, mine, ref, ref_binary):
+def run_record(args, mine, ref, ref_binary):
+    """One run as bench/data/qtest.json keeps it."""
     now = datetime.datetime.now(datetime.timezone.utc)
-    lines = [
-        SECTION,
+    return {
+        'date': now.strftime('%Y-%m-%d %H:%M UTC'),
+        'machine': '%d CPUs, %s' % (os.cpu_count() or 0, platform.platform()),
+        'load_average_at_start': args.load,
+        'qmpd': '`%s` (%s)' % (args.binary, version_of(args.binary)),
+        'reference': ('`%s` (%s)' % (ref_binary, version_of(ref_binary))
+                      if ref_binary else 'not installed'),
+        'pairs': args.pairs, 'blocks': args.blocks,
+        'qmpd_results': mine, 'reference_results': ref,
+    }
+
+
+def render(record):
+    """The readable results: every recorded run, newest first."""
+    text = [
+        '# qtest protocol',
         '',
-        'Written by `bench/qtest_bench.py --write-results`; rerun it to '
-        'refresh.',
+        'Rendered from bench/data/qtest.json (`bench/qtest_bench.py '
+        '--write-results` adds a run).',
         '"advantage" is qmpd\'s rate divided by the reference\'s; each '
         'request',
         'waits for its reply.  Targets are from the issue, never asserted.',
-        '',
-        '- date: %s' % now.strftime('%Y-%m-%d %H:%M UTC'),
-        '- machine: %d CPUs, %s; load average %.2f at start' % (
-            os.cpu_count() or 0, platform.platform(), args.load),
-        '- qmpd: `%s` (%s)' % (args.binary, version_of(args.binary)),
-        '- reference: %s' % ('`%s` (%s)' % (ref_binary, version_of(ref_binary))
-                             if ref_binary else 'not installed'),
-        '- both run as `-M pc -nodefaults -display none -S -m 128 -qtest '
-        'unix:SOCK -qtest-log /dev/null`',
-        '- pairs per measurement: %d; 1 MiB blocks per measurement: %d' % (
-            args.pairs, args.blocks),
-        '',
-        table(mine, ref),
-        '',
-        'A request/response round trip costs two process wake-ups; with a',
-        'Python client on a small machine those dominate, so the round-trip',
-        'rows measure the client and the scheduler about as much as the',
-        'servers (both do the same few system calls per request).  The',
-        'base64 rows are bound by the servers\' codecs and copies.',
-        '',
     ]
-    return '\n'.join(lines)
+    for run in reversed(record['runs']):
+        text += [
+            '',
+            '## Run of %s' % run['date'],
+            '',
+            '- machine: %s; load average %.2f at start' % (
+                run['machine'], run['load_average_at_start']),
+            '- qmpd: %s' % run['qmpd'],
+            '- reference: %s' % run['reference'],
+            '- both run as `-M pc -nodefaults -display none -S -m 128 -qtest '
+            'unix:SOCK -qtest-log /dev/null`',
+            '- pairs per measurement: %d; 1 MiB blocks per measurement: %d'
+            % (run['pairs'], run['blocks']),
+            '',
+            table(run['qmpd_results'], run['reference_results']),
+        ]
+    return '\n'.join(text) + '\n'
 
 
 def main():
@@ -262,8 +272,10 @@ def main():
                         default=shutil.which('qemu-system-x86_64'))
     parser.add_argument('--pairs', type=int, default=20000)
     parser.add_argument('--blocks', type=int, default=64)
-    parser.add_argument('--write-results', action='store_true')
+    results.add_record_args(parser, 'qtest.json')
     args = parser.parse_args()
+    if results.render_record(args, render):
+        return 0
     args.load = os.getloadavg()[0]
 
     with tempfile.TemporaryDirectory(prefix='qtest-bench-') as tmpdir:
@@ -276,8 +288,8 @@ def main():
                   file=sys.stderr)
     print(table(mine, ref))
     if args.write_results:
-        results.replace_section(os.path.join(here, 'RESULTS.md'), SECTION,
-                                section_text(args, mine, ref, args.reference))
+        results.append_run(os.path.join(here, 'data', 'qtest.json'),
+                           run_record(args, mine, ref, args.reference))
     return 0
 
 

@@ -12,8 +12,8 @@ libqtest does).  Measured per binary:
   rt/s       query-status round trips per second on one client
 
 Prints a table with ratios (reference / qmpd, so bigger is better for
-qmpd); --write-results rewrites its section of bench/RESULTS.md.  Nothing here asserts
-on timings.  Python 3 standard library only.
+qmpd); --write-results adds the run to bench/data/qmp.json, which the
+build renders (--render).  Nothing here asserts on timings.  Python 3 standard library only.
 """
 import argparse
 import datetime
@@ -29,8 +29,6 @@ import tempfile
 import time
 
 import results
-
-SECTION = '## QMP start-up, memory and round trips'
 
 COMMON_ARGS = ['-M', 'none', '-nodefaults', '-display', 'none']
 ACCEPT_TIMEOUT = 30.0
@@ -172,39 +170,60 @@ def cpu_model():
     return platform.processor() or '?'
 
 
-def write_results(path, args, ours, ref, ref_binary):
+def run_record(args, ours, ref, ref_binary):
+    """One run as bench/data/qmp.json keeps it."""
     now = datetime.datetime.now(datetime.timezone.utc)
+    return {
+        'date': now.strftime('%Y-%m-%d %H:%M UTC'),
+        'machine': '%d CPUs, %s, %s %s' % (os.cpu_count() or 0, cpu_model(),
+                                           platform.system(),
+                                           platform.release()),
+        'qmpd': '`%s` (%s)' % (args.binary, ours['version']),
+        'reference': ('`%s` (%s)' % (ref_binary, ref['version'])
+                      if ref else 'not installed'),
+        'runs': args.runs, 'idle_s': args.idle,
+        'round_trips': args.round_trips,
+        'qmpd_results': {k: ours[k] for k, _, _, _ in ROWS},
+        'reference_results': ({k: ref[k] for k, _, _, _ in ROWS}
+                              if ref else None),
+    }
+
+
+def render(record):
+    """The readable results: every recorded run, newest first."""
     text = [
-        SECTION,
+        '# QMP start-up, memory and round trips',
         '',
-        'Written by `bench/run.py --write-results`; rerun it to refresh.',
+        'Rendered from bench/data/qmp.json (`bench/run.py '
+        '--write-results` adds a run).',
         '"advantage" is how many times better qmpd does than the reference',
         '(reference time / qmpd time, reference RSS / qmpd RSS, qmpd round',
         'trips / reference round trips).  Targets are from the issue; they',
         'are reported, never asserted.',
-        '',
-        '- date: %s' % now.strftime('%Y-%m-%d %H:%M UTC'),
-        '- machine: %d CPUs, %s, %s %s' % (os.cpu_count() or 0, cpu_model(),
-                                           platform.system(),
-                                           platform.release()),
-        '- qmpd: `%s` (%s)' % (args.binary, ours['version']),
-        '- reference: %s' % ('`%s` (%s)' % (ref_binary, ref['version'])
-                             if ref else 'not installed'),
-        '- both run as `%s` with one QMP monitor on a unix socket'
-        % ' '.join(COMMON_ARGS),
-        '- runs per start-up median: %d; idle before RSS: %.1f s; '
-        'round trips: %d' % (args.runs, args.idle, args.round_trips),
-        '',
-        table(ours, ref),
-        '',
     ]
-    results.replace_section(path, SECTION, '\n'.join(text))
+    for run in reversed(record['runs']):
+        text += [
+            '',
+            '## Run of %s' % run['date'],
+            '',
+            '- machine: %s' % run['machine'],
+            '- qmpd: %s' % run['qmpd'],
+            '- reference: %s' % run['reference'],
+            '- both run as `%s` with one QMP monitor on a unix socket'
+            % ' '.join(COMMON_ARGS),
+            '- runs per start-up median: %d; idle before RSS: %.1f s; '
+            'round trips: %d' % (run['runs'], run['idle_s'],
+                                 run['round_trips']),
+            '',
+            table(run['qmpd_results'], run['reference_results']),
+        ]
+    return '\n'.join(text) + '\n'
 
 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--binary', required=True, help='the qmpd executable')
+    p.add_argument('--binary', help='the qmpd executable')
     p.add_argument('--reference', default='qemu-system-x86_64',
                    help='reference binary (default: %(default)s if on PATH)')
     p.add_argument('--no-reference', action='store_true',
@@ -212,10 +231,13 @@ def main():
     p.add_argument('--runs', type=int, default=20)
     p.add_argument('--round-trips', type=int, default=20000)
     p.add_argument('--idle', type=float, default=0.5)
-    p.add_argument('--write-results', action='store_true',
-                   help='rewrite this section of bench/RESULTS.md')
+    results.add_record_args(p, 'qmp.json')
     args = p.parse_args()
+    if results.render_record(args, render):
+        return 0
 
+    if not args.binary:
+        p.error('--binary is required to measure')
     ref_binary = None
     if not args.no_reference:
         ref_binary = shutil.which(args.reference)
@@ -229,9 +251,9 @@ def main():
 
     print(table(ours, ref))
     if args.write_results:
-        path = os.path.join(here, 'RESULTS.md')
-        write_results(path, args, ours, ref, ref_binary)
-        print('wrote %s' % path)
+        path = os.path.join(here, 'data', 'qmp.json')
+        results.append_run(path, run_record(args, ours, ref, ref_binary))
+        print('recorded in %s' % path)
     return 0
 
 
