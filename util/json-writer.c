@@ -127,9 +127,10 @@ static void append_value(GString *out, JsonNode *node)
     }
 }
 
-void json_writer_append(GString *out, JsonNode *node)
+static void append_node(GString *out, JsonNode *node, bool compact)
 {
-    g_return_if_fail(out != NULL);
+    const char *comma = compact ? "," : ", ";
+    const char *colon = compact ? ":" : ": ";
 
     if (!node) {
         g_string_append(out, "null");
@@ -147,12 +148,12 @@ void json_writer_append(GString *out, JsonNode *node)
         json_object_iter_init_ordered(&iter, json_node_get_object(node));
         while (json_object_iter_next_ordered(&iter, &name, &member)) {
             if (!first) {
-                g_string_append(out, ", ");
+                g_string_append(out, comma);
             }
             first = false;
             append_string(out, name);
-            g_string_append(out, ": ");
-            json_writer_append(out, member);
+            g_string_append(out, colon);
+            append_node(out, member, compact);
         }
         g_string_append_c(out, '}');
         break;
@@ -164,9 +165,9 @@ void json_writer_append(GString *out, JsonNode *node)
         g_string_append_c(out, '[');
         for (guint i = 0; i < len; i++) {
             if (i) {
-                g_string_append(out, ", ");
+                g_string_append(out, comma);
             }
-            json_writer_append(out, json_array_get_element(array, i));
+            append_node(out, json_array_get_element(array, i), compact);
         }
         g_string_append_c(out, ']');
         break;
@@ -178,6 +179,18 @@ void json_writer_append(GString *out, JsonNode *node)
         g_string_append(out, "null");
         break;
     }
+}
+
+void json_writer_append(GString *out, JsonNode *node)
+{
+    g_return_if_fail(out != NULL);
+    append_node(out, node, false);
+}
+
+void json_writer_append_compact(GString *out, JsonNode *node)
+{
+    g_return_if_fail(out != NULL);
+    append_node(out, node, true);
 }
 
 char *json_writer_to_string(JsonNode *node)

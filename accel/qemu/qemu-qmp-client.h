@@ -78,7 +78,9 @@ void qemu_qmp_client_go_async(QemuQmpClient *c,
  * @arguments: (transfer none) (nullable): the request's "arguments"
  * @fn: called once with the reply, or with NULL if the channel closes
  *
- * Sends one request under an id of the client's own.
+ * Sends one request, written as compactly as JSON allows and without
+ * an id: QEMU answers in order, so the n-th reply goes to the n-th
+ * request.
  */
 void qemu_qmp_client_send(QemuQmpClient *c, const char *command,
                           JsonNode *arguments, QemuQmpReplyFn fn, void *opaque);

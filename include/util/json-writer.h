@@ -15,5 +15,11 @@
 /** json_writer_append: appends @node as JSON text to @out. */
 void json_writer_append(GString *out, JsonNode *node);
 
+/**
+ * json_writer_append_compact: appends @node without the spaces after ':'
+ * and ',', for peers that pay per byte read (QEMU's monitor).
+ */
+void json_writer_append_compact(GString *out, JsonNode *node);
+
 /** json_writer_to_string: Returns: (transfer full): @node as text. */
 char *json_writer_to_string(JsonNode *node);

@@ -166,6 +166,18 @@ static void test_deep(void)
     g_assert_cmpstr(text, ==, in->str);
 }
 
+static void test_compact(void)
+{
+    g_autoptr(JsonNode) node = parse(
+        "{\"a\": [1, {\"b\": \"x y\"}, []], \"c\": {}, \"d\": \"\xc3\xa9\"}");
+    g_autoptr(GString) out = g_string_new(NULL);
+
+    json_writer_append_compact(out, node);
+    g_assert_cmpstr(
+        out->str, ==,
+        "{\"a\":[1,{\"b\":\"x y\"},[]],\"c\":{},\"d\":\"\\u00E9\"}");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -174,5 +186,6 @@ int main(int argc, char **argv)
     g_test_add_func("/util/json-writer/special", test_special_values);
     g_test_add_func("/util/json-writer/member-order", test_built_order);
     g_test_add_func("/util/json-writer/deep", test_deep);
+    g_test_add_func("/util/json-writer/compact", test_compact);
     return g_test_run();
 }
