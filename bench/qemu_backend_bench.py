@@ -42,9 +42,8 @@ and, to tell where qmpd's cost comes from:
 
   handshake a boot of QEMU started directly with '-S' and a second
             monitor on which the script sends what qmpd sends its QEMU
-            before the guest runs (qmp_capabilities, query-version,
-            query-commands, query-qmp-schema, cont), replies read but not
-            parsed; its boot times less the plain QEMU's are what that
+            before the guest runs (qmp_capabilities, query-version, cont),
+            replies read but not parsed; its boot times less the plain QEMU's are what that
             exchange costs QEMU, qmpd's less these what qmpd adds itself
   socat     query-status round trips through socat, a byte-forwarding
             proxy, in front of QEMU (when socat is installed): what one
@@ -326,8 +325,7 @@ class Run:
 RSS_KEYS = ('VmRSS', 'VmHWM', 'RssAnon', 'RssFile')
 # What qmpd asks QEMU before it resumes the guest; the 'qemu -S +
 # handshake' runs replay it from the script (see handshake()).
-HANDSHAKE = ('qmp_capabilities', 'query-version', 'query-commands',
-             'query-qmp-schema', 'cont')
+HANDSHAKE = ('qmp_capabilities', 'query-version', 'cont')
 
 
 class Sampler:
