@@ -51,6 +51,7 @@ typedef struct IncomingState {
     bool prepared;
     bool cpr; /* the machine was built on memory the cpr channel brought */
     RamBlock *exec_ram; /* cpr-exec: the RAM to build the machine on */
+    guint ahead_idle;   /* starts what the destination needs beforehand */
     char *error;
 } IncomingState;
 
@@ -122,8 +123,31 @@ static void incoming_close_channel(bool ok)
         G_PRIORITY_DEFAULT, NULL, reply_sent_cb, rd);
 }
 
+/*
+ * Once the main loop runs (the command line's chardevs and configuration
+ * are complete by then), the system may start the guest's QEMU ahead.
+ */
+static gboolean incoming_start_ahead_cb(gpointer opaque)
+{
+    in.ahead_idle = 0;
+    if (in.status == MIGRATION_STATUS_SETUP &&
+        mig_sys()->incoming_start_ahead != NULL) {
+        mig_sys()->incoming_start_ahead();
+    }
+    return G_SOURCE_REMOVE;
+}
+
+static void incoming_stop_ahead(void)
+{
+    g_clear_handle_id(&in.ahead_idle, g_source_remove);
+    if (mig_sys() != NULL && mig_sys()->incoming_stop_ahead != NULL) {
+        mig_sys()->incoming_stop_ahead();
+    }
+}
+
 static void incoming_fail(bool cancelled, const char *message)
 {
+    incoming_stop_ahead();
     if (in.prepared) {
         in.prepared = false;
         mig_sys()->incoming_abort();
@@ -147,6 +171,7 @@ static void incoming_complete(void)
     in.prepared = false;
     in.cpr = false;
     cpr_in_stop();
+    incoming_stop_ahead();
     mig_sys()->incoming_finish(source_state);
     incoming_close_channel(true);
     incoming_release();
@@ -295,6 +320,8 @@ static void incoming_connected_cb(MigChannel *ch, const GError *err,
 
 void migration_incoming_ended(bool cancelled, const char *error)
 {
+    /* After a hand-off that used it, nothing is ahead any more. */
+    incoming_stop_ahead();
     g_free(in.error);
     in.error = g_strdup(error);
     migration_set_status(&in.status, error == NULL ? MIGRATION_STATUS_COMPLETED
@@ -330,7 +357,8 @@ static bool incoming_can_listen(GError **errp)
     return true;
 }
 
-bool migration_incoming_listen(const MigrationAddress *addr, GError **errp)
+static bool incoming_listen(const MigrationAddress *addr, bool ahead,
+                            GError **errp)
 {
     if (!incoming_can_listen(errp)) {
         return false;
@@ -344,7 +372,15 @@ bool migration_incoming_listen(const MigrationAddress *addr, GError **errp)
     g_clear_pointer(&in.error, g_free);
     in.cancel = g_cancellable_new();
     migration_set_status(&in.status, MIGRATION_STATUS_SETUP);
+    if (ahead && in.ahead_idle == 0) {
+        in.ahead_idle = g_idle_add(incoming_start_ahead_cb, NULL);
+    }
     return true;
+}
+
+bool migration_incoming_listen(const MigrationAddress *addr, GError **errp)
+{
+    return incoming_listen(addr, true, errp);
 }
 
 bool migration_incoming_listen_cpr(const MigrationAddress *addr,
@@ -354,7 +390,8 @@ bool migration_incoming_listen_cpr(const MigrationAddress *addr,
     if (!incoming_can_listen(errp) || !cpr_in_listen(cpr_addr, errp)) {
         return false;
     }
-    if (!migration_incoming_listen(addr, errp)) {
+    /* cpr-transfer builds the built-in machine: nothing to start ahead. */
+    if (!incoming_listen(addr, false, errp)) {
         cpr_in_stop();
         return false;
     }
@@ -488,6 +525,7 @@ bool migration_incoming_query(MigrationInfo *info)
 
 void migration_incoming_shutdown(void)
 {
+    incoming_stop_ahead();
     if (in.cancel != NULL) {
         g_cancellable_cancel(in.cancel);
     }

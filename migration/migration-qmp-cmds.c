@@ -88,6 +88,8 @@ static const MigrationSystemOps system_ops = {
     .guest_in_qemu = qemu_backend_is_running,
     .incoming_prepare_qemu = machine_incoming_prepare_qemu,
     .qemu_migrate = qemu_backend_migrate,
+    .incoming_start_ahead = machine_incoming_start_ahead,
+    .incoming_stop_ahead = machine_incoming_stop_ahead,
     .cpr_exec_save = cpr_exec_save,
 };
 

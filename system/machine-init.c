@@ -282,34 +282,97 @@ void machine_teardown(void)
  */
 static void incoming_qemu_ended(const char *error);
 
-static bool machine_start_in_qemu(bool incoming, GError **errp)
-{
-    g_autoptr(MachineProperties) before = machine_config_snapshot();
-    g_autoptr(GPtrArray) serials = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GError) err = NULL;
-    QemuBackendOptions opts = backend_options;
-    Object *ram_backend;
+/*
+ * The configuration a QEMU started ahead of an incoming stream was
+ * rendered from (frozen as the hand-off would freeze it), or NULL.
+ */
+static MachineProperties *ahead_config;
 
+/* The options qmpd's command line gives QEMU for the current config. */
+static bool qemu_start_options(bool incoming, GPtrArray *serials,
+                               QemuBackendOptions *opts, GError **errp)
+{
+    g_autoptr(GError) err = NULL;
+
+    *opts = backend_options;
     for (guint i = 0; serial_ports != NULL && i < serial_ports->len; i++) {
         g_ptr_array_add(serials, g_strdup(g_ptr_array_index(serial_ports, i)));
     }
-    opts.serial_dev_ids = serial_dev_ids;
-    ram_backend = machine_init_find_memory_backend(machine_config_get(), &err);
+    opts->serial_dev_ids = serial_dev_ids;
+    opts->memory_backend =
+        machine_init_find_memory_backend(machine_config_get(), &err);
     if (err != NULL) {
         g_propagate_error(errp, g_steal_pointer(&err));
         return false;
     }
-    opts.memory_backend = ram_backend;
-    opts.incoming = incoming;
-    opts.incoming_ended = incoming ? incoming_qemu_ended : NULL;
-    machine_config_freeze();
-    if (!qemu_backend_start(machine_config_get(), serials, &opts, errp)) {
-        machine_config_restore(g_steal_pointer(&before));
+    opts->incoming = incoming;
+    opts->incoming_ended = incoming ? incoming_qemu_ended : NULL;
+    return true;
+}
+
+void machine_incoming_stop_ahead(void)
+{
+    if (ahead_config == NULL) {
+        return;
+    }
+    g_clear_pointer(&ahead_config, qapi_free_MachineProperties);
+    qemu_backend_stop();
+}
+
+void machine_incoming_start_ahead(void)
+{
+    g_autoptr(GPtrArray) serials = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(MachineProperties) frozen = NULL;
+    g_autoptr(GError) err = NULL;
+    QemuBackendOptions opts;
+
+    /* Only where the user chose a guest run by QEMU, and only once. */
+    if (ahead_config != NULL || qemu_backend_is_running() ||
+        !phase_in_configuration() || !machine_init_select_accel(NULL) ||
+        !accel_get_current()->runs_in_qemu) {
+        return;
+    }
+    frozen = machine_config_snapshot();
+    if (frozen->type == NULL) {
+        const MachineType *mt = machine_type_default();
+
+        frozen->type = g_strdup(mt->alias != NULL ? mt->alias : mt->name);
+    }
+    if (!qemu_start_options(true, serials, &opts, &err) ||
+        !qemu_backend_start_ahead(frozen, serials, &opts, &err)) {
+        /* Not an error yet: the stream may bring another configuration. */
+        g_message("QEMU not started ahead of the incoming migration: %s",
+                  err->message);
+        return;
+    }
+    ahead_config = g_steal_pointer(&frozen);
+}
+
+static bool machine_start_in_qemu(bool incoming, GError **errp)
+{
+    g_autoptr(MachineProperties) before = machine_config_snapshot();
+    g_autoptr(GPtrArray) serials = g_ptr_array_new_with_free_func(g_free);
+    QemuBackendOptions opts;
+
+    if (!qemu_start_options(incoming, serials, &opts, errp)) {
         return false;
     }
-    if (ram_backend != NULL) {
+    machine_config_freeze();
+    if (incoming && ahead_config != NULL && qemu_backend_is_ahead() &&
+        machine_config_equal(ahead_config, machine_config_get())) {
+        /* The QEMU started ahead is the one this stream needs. */
+        g_clear_pointer(&ahead_config, qapi_free_MachineProperties);
+        qemu_backend_adopt(&opts);
+    } else {
+        machine_incoming_stop_ahead();
+        if (!qemu_backend_start(machine_config_get(), serials, &opts, errp)) {
+            machine_config_restore(g_steal_pointer(&before));
+            return false;
+        }
+    }
+    if (opts.memory_backend != NULL) {
         /* QEMU's RAM is built from it: in use until qmpd exits */
-        memory_backend_set_mapped(ram_backend, true);
+        memory_backend_set_mapped(opts.memory_backend, true);
     }
     while (phase_get() < PHASE_MACHINE_READY) {
         phase_advance(phase_get() + 1);

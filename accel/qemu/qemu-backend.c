@@ -69,6 +69,12 @@ typedef struct QemuBackend {
     QemuQmpClient *qmp;
     GPtrArray *relays; /* of QemuSerialRelay * */
     bool running;
+    /*
+     * Started ahead of an incoming stream from the local configuration:
+     * negotiated and waiting, but no client's requests or events go
+     * through it until qemu_backend_adopt().
+     */
+    bool ahead;
     bool saw_shutdown;
     int exit_status;
     void (*exited)(void);
@@ -314,6 +320,9 @@ static void on_event(JsonNode *event, void *opaque)
     if (g_str_equal(name, "MIGRATION")) {
         on_migration_event(obj);
     }
+    if (backend.ahead) {
+        return; /* nobody's guest yet */
+    }
     if (backend.hide_migration_events &&
         (g_str_equal(name, "MIGRATION") ||
          g_str_equal(name, "MIGRATION_PASS"))) {
@@ -339,6 +348,14 @@ static void on_process_exit(void *opaque)
     g_autofree char *how = qemu_process_describe_exit(backend.proc, &ok);
 
     backend.running = false;
+    if (backend.ahead) {
+        /* The next incoming stream starts a QEMU of its own. */
+        fprintf(stderr,
+                "qmpd: the QEMU started ahead of the incoming "
+                "migration %s\n",
+                how);
+        return;
+    }
     monitor_set_request_router(NULL, NULL);
     if (backend.incoming && !backend.saw_shutdown) {
         /*
@@ -723,9 +740,9 @@ void qemu_backend_migrate(bool incoming, int fd, MigrationQemuReplyFn fn,
     qemu_qmp_client_send_fd(backend.qmp, "getfd", args, fd, getfd_reply_cb, mc);
 }
 
-bool qemu_backend_start(const MachineProperties *config,
-                        GPtrArray *serial_chardevs,
-                        const QemuBackendOptions *opts, GError **errp)
+bool qemu_backend_start_ahead(const MachineProperties *config,
+                              GPtrArray *serial_chardevs,
+                              const QemuBackendOptions *opts, GError **errp)
 {
     g_autoptr(GArray) fds = g_array_new(FALSE, FALSE, sizeof(QemuFdMap));
     g_autoptr(GError) err = NULL;
@@ -756,14 +773,38 @@ bool qemu_backend_start(const MachineProperties *config,
         return false;
     }
     backend.running = true;
-    backend.exited = opts->exited;
-    backend.incoming = opts->incoming;
-    backend.incoming_ended = opts->incoming_ended;
+    backend.ahead = true;
     backend.saw_shutdown = false;
     qemu_qmp_client_go_async(backend.qmp, &client_handlers, NULL);
     qemu_process_watch(backend.proc, on_process_exit, NULL);
+    return true;
+}
+
+bool qemu_backend_is_ahead(void)
+{
+    return backend.ahead && backend.running;
+}
+
+void qemu_backend_adopt(const QemuBackendOptions *opts)
+{
+    g_return_if_fail(qemu_backend_is_ahead());
+
+    backend.ahead = false;
+    backend.exited = opts->exited;
+    backend.incoming = opts->incoming;
+    backend.incoming_ended = opts->incoming_ended;
     monitor_set_request_router(&router, NULL);
     pass_migration_settings(opts->incoming);
+}
+
+bool qemu_backend_start(const MachineProperties *config,
+                        GPtrArray *serial_chardevs,
+                        const QemuBackendOptions *opts, GError **errp)
+{
+    if (!qemu_backend_start_ahead(config, serial_chardevs, opts, errp)) {
+        return false;
+    }
+    qemu_backend_adopt(opts);
     return true;
 }
 
@@ -779,7 +820,10 @@ int qemu_backend_exit_status(void)
 
 void qemu_backend_stop(void)
 {
-    monitor_set_request_router(NULL, NULL);
+    if (!backend.ahead) {
+        monitor_set_request_router(NULL, NULL);
+    }
+    backend.ahead = false;
     backend.running = false;
     backend.exited = NULL;
     backend_release();

@@ -74,6 +74,31 @@ bool qemu_backend_start(const MachineProperties *config,
                         const QemuBackendOptions *opts, GError **errp);
 
 /**
+ * qemu_backend_start_ahead:
+ *
+ * As qemu_backend_start() for an incoming migration (@opts->incoming),
+ * up to a negotiated QEMU waiting for its stream, but not yet the
+ * guest's: requests are not forwarded and events not broadcast until
+ * qemu_backend_adopt().  A destination whose configuration was given
+ * beforehand starts its QEMU so, while it waits for the source, as QEMU
+ * alone is started before its migration.  If that QEMU exits first, the
+ * backend is simply no longer ahead (qemu_backend_stop() releases it).
+ */
+bool qemu_backend_start_ahead(const MachineProperties *config,
+                              GPtrArray *serial_chardevs,
+                              const QemuBackendOptions *opts, GError **errp);
+
+/** qemu_backend_is_ahead: Returns: a QEMU started ahead still waits. */
+bool qemu_backend_is_ahead(void);
+
+/**
+ * qemu_backend_adopt:
+ * Makes the QEMU started ahead the guest's, with @opts's callbacks: from
+ * now on it is as if qemu_backend_start() had just returned.
+ */
+void qemu_backend_adopt(const QemuBackendOptions *opts);
+
+/**
  * qemu_backend_migrate:
  * @fd: (transfer full): the migration channel, the prelude already past
  *

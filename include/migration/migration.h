@@ -74,6 +74,14 @@ typedef struct MigrationSystemOps {
     void (*qemu_migrate)(bool incoming, int fd, MigrationQemuReplyFn fn,
                          void *opaque);
     /*
+     * incoming_start_ahead: the destination listens; start what the
+     * local configuration needs before the stream comes (may do
+     * nothing).  incoming_stop_ahead: the attempt ended without using
+     * it.
+     */
+    void (*incoming_start_ahead)(void);
+    void (*incoming_stop_ahead)(void);
+    /*
      * cpr-exec, right before the exec: records in util/cpr-state.h what
      * else the new program keeps (chardev sockets, QMP sessions) and
      * flushes the monitors' output.

@@ -119,6 +119,24 @@ bool machine_incoming_prepare_qemu(const MachineProperties *stream_cfg,
                                    GError **errp);
 
 /**
+ * machine_incoming_start_ahead:
+ * When the local configuration runs its guest in QEMU (accel.type tcg or
+ * kvm set on this destination), starts that QEMU now, waiting for the
+ * stream, so that a stream whose configuration reconciles to the same
+ * one finds it ready (machine_incoming_prepare_qemu() adopts it); any
+ * other configuration gets a QEMU of its own as before.  Best effort: a
+ * QEMU that cannot start now is logged, not an error.
+ */
+void machine_incoming_start_ahead(void);
+
+/**
+ * machine_incoming_stop_ahead:
+ * Ends a QEMU started ahead and not adopted (the incoming migration
+ * failed or was cancelled before it needed that QEMU).
+ */
+void machine_incoming_stop_ahead(void);
+
+/**
  * machine_incoming_prepare_cpr:
  * @ram: (transfer none) (nullable): the guest RAM a cpr-transfer source
  *     handed over (the board takes its own reference), NULL for none

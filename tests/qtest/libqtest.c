@@ -512,6 +512,26 @@ int qtest_pid(QTestState *s)
     return id ? atoi(id) : 0;
 }
 
+int qtest_child_pid(QTestState *s, unsigned timeout_ms)
+{
+    int pid = qtest_pid(s);
+    g_autofree char *path =
+        g_strdup_printf("/proc/%d/task/%d/children", pid, pid);
+
+    for (unsigned waited = 0;; waited += 20) {
+        g_autofree char *text = NULL;
+
+        if (pid > 0 && g_file_get_contents(path, &text, NULL, NULL) &&
+            atoi(text) > 0) {
+            return atoi(text);
+        }
+        if (waited >= timeout_ms) {
+            return 0;
+        }
+        g_usleep(20 * 1000);
+    }
+}
+
 char *qtest_tmp_path(QTestState *s, const char *name)
 {
     return g_build_filename(s->tmpdir, name, NULL);

@@ -145,6 +145,15 @@ int qtest_wait_exit(QTestState *s, unsigned timeout_ms);
 int qtest_pid(QTestState *s);
 
 /**
+ * qtest_child_pid:
+ * @timeout_ms: how long to wait for one, 0 to look once
+ *
+ * Returns: the daemon's first child process (its QEMU, when it runs the
+ * guest in one), or 0 when it has none within @timeout_ms.
+ */
+int qtest_child_pid(QTestState *s, unsigned timeout_ms);
+
+/**
  * qtest_tmp_path:
  * @s: a state from qtest_init*() or qtest_qmp_connect()
  * @name: a file name

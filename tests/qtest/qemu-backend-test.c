@@ -131,19 +131,6 @@ static void assert_union(QTestState *s, const char *command)
     g_assert_true(list_has_name(list, "query-machine-config"));
 }
 
-/* The QEMU child of the daemon @pid, from /proc. */
-static int qemu_child_of(int pid)
-{
-    g_autofree char *path =
-        g_strdup_printf("/proc/%d/task/%d/children", pid, pid);
-    g_autofree char *text = NULL;
-
-    if (!g_file_get_contents(path, &text, NULL, NULL)) {
-        return 0;
-    }
-    return atoi(text);
-}
-
 static bool process_gone(int pid, int timeout_ms)
 {
     for (int waited = 0; waited < timeout_ms; waited += 20) {
@@ -411,7 +398,7 @@ static void test_qemu_crash(void)
         return;
     }
     s = qtest_init("-nodefaults -accel tcg");
-    qemu = qemu_child_of(qtest_pid(s));
+    qemu = qtest_child_pid(s, 0);
     g_assert_cmpint(qemu, >, 0);
     kill(qemu, SIGKILL);
     ev = qtest_qmp_eventwait_ref(s, "SHUTDOWN");
@@ -433,7 +420,7 @@ static void test_qmpd_killed(void)
         return;
     }
     s = qtest_init("-nodefaults -accel tcg");
-    qemu = qemu_child_of(qtest_pid(s));
+    qemu = qtest_child_pid(s, 0);
     g_assert_cmpint(qemu, >, 0);
     kill(qtest_pid(s), SIGKILL);
     /* The parent-death signal takes QEMU down with qmpd. */

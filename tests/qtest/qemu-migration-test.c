@@ -17,6 +17,8 @@
  * sides: the destination's asked of qmpd before its QEMU existed), file
  * (the destination started afterwards with -incoming file:... and
  * -incoming config:, whose parameter its QEMU then reports) and exec.
+ * A destination given the configuration beforehand runs the stream in
+ * the QEMU it started while listening (configured-dest).
  *
  * The failure cases (a truncated or corrupt prelude, a destination whose
  * QEMU is missing or refuses the configuration, a conflicting guest-visible
@@ -122,24 +124,17 @@ static char *serial_chardev_args(const char *dir, const char *name,
                            quoted);
 }
 
-/* The source: configured by machine-set only, booted to its counter. */
-static void start_source_guest(Side *src, const Guest *g, const char *dir,
-                               Report *boot)
+/* The guest's whole configuration, by machine-set. */
+static void configure_guest(QTestState *s, const Guest *g, const char *dir)
 {
-    g_autofree char *serial =
-        serial_chardev_args(dir, "src", &src->serial_path);
-    g_autofree char *args = g_strdup_printf("-preconfig %s", serial);
     g_autofree char *kernel = json_quote(g->kernel);
     g_autofree char *initrd = json_quote(g->initrd);
     g_autofree char *body = g_build_filename(dir, "acpi-body.bin", NULL);
     g_autofree char *body_json = json_quote(body);
 
     g_assert_true(g_file_set_contents(body, "\x01\x02\x03\xfa", 4, NULL));
-    src->qmp = qtest_init(args);
-    src->serial = qtest_unix_connect(src->serial_path);
-    src->out = g_string_new(NULL);
     qtest_qmp_assert_success(
-        src->qmp,
+        s,
         "{\"execute\": \"machine-set\", \"arguments\": {"
         "\"accel\": {\"type\": \"tcg\"},"
         " \"kernel\": %s, \"initrd\": %s, \"append\": \"" GUEST_APPEND "\","
@@ -153,6 +148,20 @@ static void start_source_guest(Side *src, const Guest *g, const char *dir,
         "   \"oem-id\": \"QMPD\", \"data\": [%s]}],"
         " \"rtc\": {\"clock\": \"vm\"}}}",
         kernel, initrd, GUEST_MEM, body_json);
+}
+
+/* The source: configured by machine-set only, booted to its counter. */
+static void start_source_guest(Side *src, const Guest *g, const char *dir,
+                               Report *boot)
+{
+    g_autofree char *serial =
+        serial_chardev_args(dir, "src", &src->serial_path);
+    g_autofree char *args = g_strdup_printf("-preconfig %s", serial);
+
+    src->qmp = qtest_init(args);
+    src->serial = qtest_unix_connect(src->serial_path);
+    src->out = g_string_new(NULL);
+    configure_guest(src->qmp, g, dir);
     qtest_qmp_assert_success(src->qmp, "{\"execute\": \"x-exit-preconfig\"}");
     report_wait(boot, src->serial, "done", REPORT_TIMEOUT_S);
     g_string_append_len(src->out, boot->log->str, boot->log->len);
@@ -462,6 +471,9 @@ static void migrate_and_check(Side *src, Side *dst, Report *boot,
     report_feed(again, dst->out->str, dst->out->len);
     report_wait(again, dst->serial, "again-done", 60);
     assert_same_firmware(boot, again);
+    /* Read for the report, but the destination's output all the same. */
+    g_string_truncate(dst->out, 0);
+    g_string_append_len(dst->out, again->log->str, again->log->len);
 }
 
 /* ---- the cases ---- */
@@ -789,6 +801,58 @@ static void test_failures(void)
     qtest_remove_tmpdir(dir);
 }
 
+/*
+ * A destination given the source's configuration beforehand starts its
+ * QEMU as soon as it listens (as QEMU alone is started before its
+ * migration), and the stream is handed to that QEMU.  One given less (the
+ * accelerator only) starts one too, but the stream brings a different
+ * configuration, so it is replaced by one started from the stream's.
+ */
+static void test_configured_dest(void)
+{
+    g_auto(Guest) g = {0};
+    g_autofree char *dir = NULL;
+    g_autofree char *uri = NULL;
+    g_autofree char *uri2 = NULL;
+    g_autoptr(Report) boot = report_new();
+    Side src = {.serial = -1}, dst = {.serial = -1}, dst2 = {.serial = -1};
+    int ahead, ahead2, used2;
+
+    if (!guest_or_skip(&g)) {
+        return;
+    }
+    dir = qtest_make_tmpdir();
+    start_source_guest(&src, &g, dir, boot);
+    start_bare_dest(&dst, dir, "dst", "-incoming defer");
+    configure_guest(dst.qmp, &g, dir);
+    g_assert_cmpint(qtest_child_pid(dst.qmp, 0), ==, 0);
+    uri = g_strdup_printf("unix:%s/mig.sock", dir);
+    incoming(dst.qmp, uri);
+    ahead = qtest_child_pid(dst.qmp, 30 * 1000);
+    g_assert_cmpint(ahead, >, 0);
+    /* Still qmpd's destination in its configuration phase. */
+    assert_run_state(dst.qmp, "inmigrate");
+    migrate_and_check(&src, &dst, boot, uri, LISTEN_ALREADY);
+    g_assert_cmpint(qtest_child_pid(dst.qmp, 0), ==, ahead);
+
+    start_bare_dest(&dst2, dir, "dst2", "-incoming defer");
+    qtest_qmp_assert_success(dst2.qmp,
+                             "{\"execute\": \"machine-set\", \"arguments\": "
+                             "{\"accel\": {\"type\": \"tcg\"}}}");
+    uri2 = g_strdup_printf("unix:%s/mig2.sock", dir);
+    incoming(dst2.qmp, uri2);
+    ahead2 = qtest_child_pid(dst2.qmp, 30 * 1000);
+    g_assert_cmpint(ahead2, >, 0);
+    migrate_and_check(&dst, &dst2, boot, uri2, LISTEN_ALREADY);
+    used2 = qtest_child_pid(dst2.qmp, 0);
+    g_assert_cmpint(used2, >, 0);
+    g_assert_cmpint(used2, !=, ahead2);
+    side_clear(&src);
+    side_clear(&dst);
+    side_clear(&dst2);
+    qtest_remove_tmpdir(dir);
+}
+
 /* The built-in machine as the source, a QEMU destination: refused. */
 static void test_builtin_source(void)
 {
@@ -820,6 +884,11 @@ static void test_builtin_source(void)
     g_assert_cmpstr(st, ==, "failed");
     g_assert_nonnull(strstr(err, "cannot migrate to each other"));
     assert_run_state(dst, "inmigrate");
+    /* The QEMU it had started ahead went with the refused attempt. */
+    for (int i = 0; i < 250 && qtest_child_pid(dst, 0) > 0; i++) {
+        g_usleep(20 * 1000);
+    }
+    g_assert_cmpint(qtest_child_pid(dst, 0), ==, 0);
     {
         g_autofree char *cfg = config_of(dst);
 
@@ -841,5 +910,6 @@ int main(int argc, char **argv)
     g_test_add_func("/qemu-migration/channels", test_channels);
     g_test_add_func("/qemu-migration/file", test_file);
     g_test_add_func("/qemu-migration/exec", test_exec);
+    g_test_add_func("/qemu-migration/configured-dest", test_configured_dest);
     return g_test_run();
 }
