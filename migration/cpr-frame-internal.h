@@ -77,7 +77,7 @@ gsize cpr_frame_message_size(const CprFrameHead *head);
  * Returns: (transfer full) (element-type CprFrameBlock): the blocks, or
  * NULL with @errp set: "N RAM blocks announced but M descriptors
  * received", "malformed RAM block table" (an entry overruns the table,
- * or bytes are left after the last).
+ * or bytes are left after the last), "RAM block 'NAME' has size 0".
  */
 GPtrArray *cpr_frame_parse_table(const CprFrameHead *head, const guint8 *table,
                                  guint nfds, GError **errp);
@@ -86,8 +86,8 @@ GPtrArray *cpr_frame_parse_table(const CprFrameHead *head, const guint8 *table,
  * cpr_frame_encode_answer:
  * @reason: (nullable): why the destination refuses; NULL accepts
  *
- * Returns: (transfer full): the answer, its reason cut to
- * CPR_FRAME_MAX_REASON bytes.
+ * Returns: (transfer full): the answer, its reason cut to at most
+ * CPR_FRAME_MAX_REASON bytes on a character boundary.
  */
 GBytes *cpr_frame_encode_answer(const char *reason);
 
@@ -103,3 +103,12 @@ GBytes *cpr_frame_encode_answer(const char *reason);
 int cpr_frame_parse_answer_head(const guint8 *data, gsize len,
                                 uint32_t *ret_status, uint32_t *ret_reason_len,
                                 GError **errp);
+
+/**
+ * cpr_frame_answer_reason:
+ * @data: (array length=len): the reason's bytes, as received
+ *
+ * Returns: (transfer full): the reason up to its first NUL, as valid
+ * UTF-8 (invalid sequences replaced by U+FFFD).
+ */
+char *cpr_frame_answer_reason(const guint8 *data, gsize len);

@@ -147,6 +147,12 @@ GPtrArray *cpr_frame_parse_table(const CprFrameHead *head, const guint8 *table,
         b->name = g_strndup((const char *)p + 1, p[0]);
         b->size = get_be64(p + 1 + p[0]);
         g_ptr_array_add(blocks, b);
+        /* no memory to map: the source's table is broken */
+        if (b->size == 0) {
+            g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                        "RAM block '%s' has size 0", b->name);
+            return NULL;
+        }
         p += 1u + p[0] + 8u;
     }
     if (p != end) {
@@ -160,7 +166,13 @@ GPtrArray *cpr_frame_parse_table(const CprFrameHead *head, const guint8 *table,
 GBytes *cpr_frame_encode_answer(const char *reason)
 {
     gsize len = reason != NULL ? MIN(strlen(reason), CPR_FRAME_MAX_REASON) : 0;
-    guint8 *msg = g_malloc(CPR_FRAME_ANSWER_HEAD_SIZE + len);
+    guint8 *msg;
+
+    /* A cut reason ends on a whole character: it stays UTF-8. */
+    while (len > 0 && ((guint8)reason[len] & 0xc0) == 0x80) {
+        len--;
+    }
+    msg = g_malloc(CPR_FRAME_ANSWER_HEAD_SIZE + len);
 
     put_be32(msg, CPR_FRAME_ANSWER_MAGIC);
     put_be32(msg + 4, reason != NULL ? 1 : 0);
@@ -190,4 +202,17 @@ int cpr_frame_parse_answer_head(const guint8 *data, gsize len,
     *ret_status = get_be32(data + 4);
     *ret_reason_len = reason_len;
     return 1;
+}
+
+char *cpr_frame_answer_reason(const guint8 *data, gsize len)
+{
+    /* g_strndup(NULL, 0) is NULL */
+    g_autofree char *text =
+        len > 0 ? g_strndup((const char *)data, len) : g_strdup("");
+
+    /*
+     * The reason ends up in query-migrate's error-desc, which JSON
+     * carries: whatever the destination sent must become UTF-8.
+     */
+    return g_utf8_make_valid(text, -1);
 }

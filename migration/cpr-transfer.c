@@ -64,7 +64,7 @@ typedef struct CprOut {
     GPtrArray *blocks;
     GBytes *config;
     guint8 reply[CPR_FRAME_ANSWER_HEAD_SIZE];
-    char *text;
+    guint8 *text; /* the refusal's reason, as received */
     bool busy;
     bool abandoned;
 } CprOut;
@@ -119,6 +119,7 @@ static void cpr_out_text_cb(GObject *source, GAsyncResult *res, gpointer p)
 {
     CprOut *co = p;
     g_autoptr(GError) err = NULL;
+    g_autofree char *reason = NULL;
     gsize got = 0;
     bool ok =
         g_input_stream_read_all_finish(G_INPUT_STREAM(source), res, &got, &err);
@@ -130,7 +131,8 @@ static void cpr_out_text_cb(GObject *source, GAsyncResult *res, gpointer p)
         cpr_out_answer_failed(co, err);
         return;
     }
-    cpr_out_report(co, "cpr-transfer: the destination refused: %s", co->text);
+    reason = cpr_frame_answer_reason(co->text, got);
+    cpr_out_report(co, "cpr-transfer: the destination refused: %s", reason);
 }
 
 static void cpr_out_reply_cb(GObject *source, GAsyncResult *res, gpointer p)
