@@ -16,6 +16,7 @@
 #include <gio/gunixfdmessage.h>
 
 #include "channel-internal.h"
+#include "cpr-frame-internal.h"
 #include "migration-internal.h"
 #include "migration/config-section.h"
 #include "migration/migration-address.h"
@@ -24,41 +25,7 @@
 #include "qapi/clone.h"
 #include "util/error.h"
 
-#define CPR_MAGIC 0x51435052u       /* "QCPR" */
-#define CPR_REPLY_MAGIC 0x51435041u /* "QCPA" */
-#define CPR_VERSION 1u
-/* magic, version, block count, table bytes, configuration bytes */
-#define CPR_HEADER_SIZE 20u
-/* status, text bytes after the magic */
-#define CPR_REPLY_HEADER_SIZE 12u
-#define CPR_MAX_REPLY_TEXT 4096u
-/* The kernel passes at most 253 descriptors per message. */
-#define CPR_MAX_BLOCKS 64u
-/* u8 name length, name, be64 size per block */
-#define CPR_MAX_TABLE (CPR_MAX_BLOCKS * (1u + 255u + 8u))
 #define CPR_READ_CHUNK (64u << 10)
-
-static void put_be32(guint8 *p, uint32_t v)
-{
-    v = GUINT32_TO_BE(v);
-    memcpy(p, &v, sizeof(v));
-}
-
-static uint32_t get_be32(const guint8 *p)
-{
-    uint32_t v;
-
-    memcpy(&v, p, sizeof(v));
-    return GUINT32_FROM_BE(v);
-}
-
-static uint64_t get_be64(const guint8 *p)
-{
-    uint64_t v;
-
-    memcpy(&v, p, sizeof(v));
-    return GUINT64_FROM_BE(v);
-}
 
 /* ---- the source ---- */
 
@@ -75,10 +42,10 @@ bool cpr_out_check_blocks(GPtrArray *blocks, GError **errp)
             return false;
         }
     }
-    if (blocks->len > CPR_MAX_BLOCKS) {
+    if (blocks->len > CPR_FRAME_MAX_BLOCKS) {
         g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
                     "cpr-transfer hands over at most %u RAM blocks",
-                    CPR_MAX_BLOCKS);
+                    CPR_FRAME_MAX_BLOCKS);
         return false;
     }
     return true;
@@ -96,8 +63,8 @@ typedef struct CprOut {
     gpointer opaque;
     GPtrArray *blocks;
     GBytes *config;
-    guint8 reply[CPR_REPLY_HEADER_SIZE];
-    char *text;
+    guint8 reply[CPR_FRAME_ANSWER_HEAD_SIZE];
+    guint8 *text; /* the refusal's reason, as received */
     bool busy;
     bool abandoned;
 } CprOut;
@@ -152,6 +119,7 @@ static void cpr_out_text_cb(GObject *source, GAsyncResult *res, gpointer p)
 {
     CprOut *co = p;
     g_autoptr(GError) err = NULL;
+    g_autofree char *reason = NULL;
     gsize got = 0;
     bool ok =
         g_input_stream_read_all_finish(G_INPUT_STREAM(source), res, &got, &err);
@@ -163,7 +131,8 @@ static void cpr_out_text_cb(GObject *source, GAsyncResult *res, gpointer p)
         cpr_out_answer_failed(co, err);
         return;
     }
-    cpr_out_report(co, "cpr-transfer: the destination refused: %s", co->text);
+    reason = cpr_frame_answer_reason(co->text, got);
+    cpr_out_report(co, "cpr-transfer: the destination refused: %s", reason);
 }
 
 static void cpr_out_reply_cb(GObject *source, GAsyncResult *res, gpointer p)
@@ -173,7 +142,8 @@ static void cpr_out_reply_cb(GObject *source, GAsyncResult *res, gpointer p)
     gsize got = 0;
     bool ok =
         g_input_stream_read_all_finish(G_INPUT_STREAM(source), res, &got, &err);
-    uint32_t status, len;
+    uint32_t status = 0, len = 0;
+    int parsed;
 
     if (!cpr_out_op_done(co)) {
         return;
@@ -182,16 +152,14 @@ static void cpr_out_reply_cb(GObject *source, GAsyncResult *res, gpointer p)
         cpr_out_answer_failed(co, err);
         return;
     }
-    if (got < sizeof(co->reply)) {
+    parsed = cpr_frame_parse_answer_head(co->reply, got, &status, &len, &err);
+    if (parsed == 0) {
         cpr_out_report(co, "cpr-transfer: the destination closed the cpr "
                            "channel without answering");
         return;
     }
-    status = get_be32(co->reply + 4);
-    len = get_be32(co->reply + 8);
-    if (get_be32(co->reply) != CPR_REPLY_MAGIC || len > CPR_MAX_REPLY_TEXT) {
-        cpr_out_report(co, "cpr-transfer: the destination's answer is not "
-                           "a cpr-transfer reply");
+    if (parsed < 0) {
+        cpr_out_report(co, "cpr-transfer: %s", err->message);
         return;
     }
     if (status == 0) {
@@ -229,28 +197,14 @@ static void cpr_out_config_sent_cb(GObject *source, GAsyncResult *res,
 /* The header and the block table, which carry the descriptors. */
 static GBytes *cpr_out_head(CprOut *co)
 {
-    g_autoptr(GByteArray) table = g_byte_array_new();
-    guint8 head[CPR_HEADER_SIZE];
-    GByteArray *all;
+    g_autoptr(GPtrArray) table = cpr_frame_blocks_new();
 
     for (guint i = 0; i < co->blocks->len; i++) {
         RamMigBlock *b = g_ptr_array_index(co->blocks, i);
-        guint8 len = (guint8)MIN(strlen(b->idstr), 255);
-        uint64_t size = GUINT64_TO_BE(ram_block_get_size(b->rb));
 
-        g_byte_array_append(table, &len, 1);
-        g_byte_array_append(table, (const guint8 *)b->idstr, len);
-        g_byte_array_append(table, (const guint8 *)&size, sizeof(size));
+        cpr_frame_blocks_add(table, b->idstr, ram_block_get_size(b->rb));
     }
-    put_be32(head, CPR_MAGIC);
-    put_be32(head + 4, CPR_VERSION);
-    put_be32(head + 8, co->blocks->len);
-    put_be32(head + 12, table->len);
-    put_be32(head + 16, (uint32_t)g_bytes_get_size(co->config));
-    all = g_byte_array_sized_new(sizeof(head) + table->len);
-    g_byte_array_append(all, head, sizeof(head));
-    g_byte_array_append(all, table->data, table->len);
-    return g_byte_array_free_to_bytes(all);
+    return cpr_frame_encode_head(table, (uint32_t)g_bytes_get_size(co->config));
 }
 
 /*
@@ -408,18 +362,11 @@ static void cpr_in_drop(void)
 /* Answers the source; a refusal also drops the connection and re-arms. */
 static void cpr_in_reply(const char *error)
 {
-    gsize len = error != NULL ? MIN(strlen(error), CPR_MAX_REPLY_TEXT) : 0;
-    g_autofree guint8 *msg = g_malloc(CPR_REPLY_HEADER_SIZE + len);
+    g_autoptr(GBytes) msg = cpr_frame_encode_answer(error);
 
-    put_be32(msg, CPR_REPLY_MAGIC);
-    put_be32(msg + 4, error != NULL ? 1 : 0);
-    put_be32(msg + 8, (uint32_t)len);
-    if (error != NULL) {
-        memcpy(msg + CPR_REPLY_HEADER_SIZE, error, len);
-    }
     /* Small: the socket buffer takes it without waiting. */
-    g_output_stream_write_all(cin.ch->out, msg, CPR_REPLY_HEADER_SIZE + len,
-                              NULL, NULL, NULL);
+    g_output_stream_write_all(cin.ch->out, g_bytes_get_data(msg, NULL),
+                              g_bytes_get_size(msg), NULL, NULL, NULL);
     if (error != NULL) {
         g_debug("cpr-transfer refused: %s", error);
         cpr_in_drop();
@@ -431,50 +378,36 @@ static void cpr_in_reply(const char *error)
  * The whole message is in: map the memory, reconcile the configuration
  * and build the machine on it.
  */
-static bool cpr_in_apply(const guint8 *table, uint32_t nblocks,
-                         uint32_t table_len, const char *json,
-                         uint32_t json_len, GError **errp)
+static bool cpr_in_apply(const CprFrameHead *head, const guint8 *table,
+                         const char *json, GError **errp)
 {
+    g_autoptr(GPtrArray) blocks =
+        cpr_frame_parse_table(head, table, cin.fds->len, errp);
     g_autoptr(RamBlock) ram = NULL;
     g_autoptr(MachineProperties) final = NULL;
-    g_autofree char *name = NULL;
-    uint64_t size = 0;
-    const guint8 *p = table;
-    const guint8 *end = table + table_len;
 
-    if (cin.fds->len != nblocks) {
-        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
-                    "%u RAM blocks announced but %u descriptors received",
-                    nblocks, cin.fds->len);
+    if (blocks == NULL) {
         return false;
     }
-    if (nblocks > 1) {
+    if (blocks->len > 1) {
         g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
                     "%u RAM blocks handed over, but the built-in machine "
                     "has one",
-                    nblocks);
+                    blocks->len);
         return false;
     }
-    if (nblocks == 1) {
-        if (p >= end || (gsize)(end - p) != 1u + p[0] + 8u) {
-            g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
-                        "malformed RAM block table");
-            return false;
-        }
-        name = g_strndup((const char *)p + 1, p[0]);
-        size = get_be64(p + 1 + p[0]);
-        ram = ram_block_new_from_fd(g_array_index(cin.fds, int, 0), size, errp);
+    if (blocks->len == 1) {
+        CprFrameBlock *b = g_ptr_array_index(blocks, 0);
+
+        ram = ram_block_new_from_fd(g_array_index(cin.fds, int, 0), b->size,
+                                    errp);
         g_array_set_size(cin.fds, 0); /* the block owns it, or closed it */
         if (ram == NULL) {
-            g_prefix_error(errp, "RAM block '%s': ", name);
+            g_prefix_error(errp, "RAM block '%s': ", b->name);
             return false;
         }
-    } else if (table_len != 0) {
-        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
-                    "malformed RAM block table");
-        return false;
     }
-    final = migration_config_decode(json, json_len, errp);
+    final = migration_config_decode(json, head->config_len, errp);
     return final != NULL && migration_incoming_cpr_prepare(final, ram, errp);
 }
 
@@ -482,40 +415,22 @@ static bool cpr_in_apply(const guint8 *table, uint32_t nblocks,
 static bool cpr_in_parse(void)
 {
     const guint8 *d = cin.buf->data;
-    uint32_t nblocks, table_len, json_len;
     g_autoptr(GError) err = NULL;
-    g_autofree char *why = NULL;
+    CprFrameHead head;
+    int parsed = cpr_frame_parse_head(d, cin.buf->len, &head, &err);
 
-    if (cin.buf->len < CPR_HEADER_SIZE) {
+    if (parsed == 0) {
         return true;
     }
-    nblocks = get_be32(d + 8);
-    table_len = get_be32(d + 12);
-    json_len = get_be32(d + 16);
-    if (get_be32(d) != CPR_MAGIC) {
-        cpr_in_reply("not a cpr-transfer stream");
+    if (parsed < 0) {
+        cpr_in_reply(err->message);
         return false;
     }
-    if (get_be32(d + 4) != CPR_VERSION) {
-        why = g_strdup_printf("unsupported cpr-transfer version %u",
-                              get_be32(d + 4));
-        cpr_in_reply(why);
-        return false;
-    }
-    if (nblocks > CPR_MAX_BLOCKS || table_len > CPR_MAX_TABLE ||
-        json_len > MIGRATION_CONFIG_MAX_JSON) {
-        why = g_strdup_printf("cpr-transfer header over the limits (%u "
-                              "blocks, %u table bytes, %u configuration "
-                              "bytes)",
-                              nblocks, table_len, json_len);
-        cpr_in_reply(why);
-        return false;
-    }
-    if (cin.buf->len < (gsize)CPR_HEADER_SIZE + table_len + json_len) {
+    if (cin.buf->len < cpr_frame_message_size(&head)) {
         return true;
     }
-    if (!cpr_in_apply(d + CPR_HEADER_SIZE, nblocks, table_len,
-                      (const char *)d + CPR_HEADER_SIZE + table_len, json_len,
+    if (!cpr_in_apply(&head, d + CPR_FRAME_HEAD_SIZE,
+                      (const char *)d + CPR_FRAME_HEAD_SIZE + head.table_len,
                       &err)) {
         cpr_in_reply(err->message);
         return false;
@@ -537,7 +452,7 @@ static bool cpr_in_take_fds(GSocketControlMessage **msgs, gint nmsgs)
                 g_unix_fd_message_steal_fds(G_UNIX_FD_MESSAGE(msgs[i]), &n);
 
             for (gint k = 0; k < n; k++) {
-                if (cin.fds->len >= CPR_MAX_BLOCKS) {
+                if (cin.fds->len >= CPR_FRAME_MAX_BLOCKS) {
                     close(fds[k]);
                     ok = false;
                 } else {

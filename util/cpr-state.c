@@ -53,16 +53,29 @@ void cpr_state_add_fd(const char *key, int fd)
     cpr_state_add(key, v);
 }
 
-static int value_fd(const char *v)
+/*
+ * Parses "fd:N" (N a decimal descriptor number, no sign).  Returns:
+ * whether @v is one.
+ */
+static bool parse_fd(const char *v, int *ret_fd)
 {
     guint64 n = 0;
 
     if (v == NULL || !g_str_has_prefix(v, CPR_FD_PREFIX) ||
         !g_ascii_string_to_unsigned(v + strlen(CPR_FD_PREFIX), 10, 0, G_MAXINT,
                                     &n, NULL)) {
-        return -1;
+        return false;
     }
-    return (int)n;
+    *ret_fd = (int)n;
+    return true;
+}
+
+/* Returns: the descriptor @v names, or -1 when it names none. */
+static int value_fd(const char *v)
+{
+    int fd = -1;
+
+    return parse_fd(v, &fd) ? fd : -1;
 }
 
 static bool set_cloexec(int fd, bool on)
@@ -119,20 +132,24 @@ char *cpr_state_encode(void)
     return g_string_free(s, FALSE);
 }
 
-bool cpr_state_load_env(GError **errp)
+/*
+ * Every entry is checked before any is kept: a value spelled as a
+ * descriptor that is not one, or a key given twice, would otherwise make
+ * its owner find no descriptor (or the wrong one) and leave the other
+ * open in the new program.
+ */
+bool cpr_state_decode(const char *text, GError **errp)
 {
-    const char *env = g_getenv(CPR_STATE_ENV);
-    g_auto(GStrv) parts = NULL;
+    g_auto(GStrv) parts = g_strsplit(text, ";", -1);
+    g_autoptr(GHashTable) new_entries =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    g_autoptr(GPtrArray) new_keys = g_ptr_array_new_with_free_func(g_free);
 
-    if (env == NULL) {
-        return false;
-    }
-    parts = g_strsplit(env, ";", -1);
-    g_unsetenv(CPR_STATE_ENV);
-    cpr_state_reset();
+    /* "" splits into no part at all */
     if (g_strcmp0(parts[0], CPR_STATE_VERSION) != 0) {
         g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
-                    "%s: unsupported version '%s'", CPR_STATE_ENV, parts[0]);
+                    "%s: unsupported version '%s'", CPR_STATE_ENV,
+                    parts[0] != NULL ? parts[0] : "");
         return false;
     }
     for (guint i = 1; parts[i] != NULL; i++) {
@@ -140,8 +157,9 @@ bool cpr_state_load_env(GError **errp)
         g_autofree char *ek = NULL;
         g_autofree char *k = NULL;
         g_autofree char *v = NULL;
+        int fd;
 
-        if (eq == NULL) {
+        if (eq == NULL || eq == parts[i]) {
             g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
                         "%s: malformed entry '%s'", CPR_STATE_ENV, parts[i]);
             return false;
@@ -154,9 +172,37 @@ bool cpr_state_load_env(GError **errp)
                         "%s: malformed entry '%s'", CPR_STATE_ENV, parts[i]);
             return false;
         }
-        cpr_state_add(k, v);
+        if (g_str_has_prefix(v, CPR_FD_PREFIX) && !parse_fd(v, &fd)) {
+            g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                        "%s: entry '%s': '%s' is not a descriptor",
+                        CPR_STATE_ENV, k, v);
+            return false;
+        }
+        if (g_hash_table_contains(new_entries, k)) {
+            g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                        "%s: entry '%s' given twice", CPR_STATE_ENV, k);
+            return false;
+        }
+        g_ptr_array_add(new_keys, g_strdup(k));
+        g_hash_table_insert(new_entries, g_steal_pointer(&k),
+                            g_steal_pointer(&v));
     }
+    cpr_state_reset();
+    entries = g_steal_pointer(&new_entries);
+    keys = g_steal_pointer(&new_keys);
     return true;
+}
+
+bool cpr_state_load_env(GError **errp)
+{
+    g_autofree char *env = g_strdup(g_getenv(CPR_STATE_ENV));
+
+    if (env == NULL) {
+        return false;
+    }
+    g_unsetenv(CPR_STATE_ENV);
+    cpr_state_reset();
+    return cpr_state_decode(env, errp);
 }
 
 bool cpr_state_active(void)

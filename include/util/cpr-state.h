@@ -38,6 +38,20 @@ bool cpr_state_set_inherit(bool inherit, GError **errp);
 char *cpr_state_encode(void);
 
 /**
+ * cpr_state_decode:
+ * @text: a value of CPR_STATE_ENV
+ *
+ * Replaces the entries by those of @text.  Returns: false, with @errp
+ * set and the entries untouched, when @text is malformed: another
+ * version than "v1", an entry without '=' or with an empty key, a bad
+ * percent escape (or one decoding to NUL), a value starting with "fd:"
+ * that is not a descriptor number (0 to G_MAXINT, decimal, no sign), or
+ * a key given twice.  Empty values are allowed: cpr_state_add() takes
+ * them.
+ */
+bool cpr_state_decode(const char *text, GError **errp);
+
+/**
  * cpr_state_load_env:
  * Loads the entries from CPR_STATE_ENV and unsets it, so that no child
  * inherits it.  Returns: whether the variable was set; false with
