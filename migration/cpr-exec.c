@@ -29,6 +29,16 @@ bool cpr_exec_check(const MigrationAddress *addr, GPtrArray *blocks,
                     "waits there for the new program)");
         return false;
     }
+    /*
+     * The hand-over table spells a descriptor "fd:N"; a state file named
+     * like one would read as a descriptor in the new program.
+     */
+    if (g_str_has_prefix(addr->u.file.filename, "fd:")) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "cpr-exec: the state file's name cannot start with "
+                    "'fd:' (give it as ./fd:...)");
+        return false;
+    }
     if (p->cpr_exec_command == NULL) {
         g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
                     "cpr-exec needs the cpr-exec-command parameter");

@@ -243,6 +243,11 @@ static void test_preconditions(void)
                            "state waits there for the new program)",
                            "{\"execute\": \"migrate\", \"arguments\": "
                            "{\"uri\": \"exec:cat > /dev/null\"}}");
+    qtest_qmp_assert_error(s, "GenericError",
+                           "cpr-exec: the state file's name cannot start "
+                           "with 'fd:' (give it as ./fd:...)",
+                           "{\"execute\": \"migrate\", \"arguments\": "
+                           "{\"uri\": \"file:fd:3\"}}");
     assert_run_state(s, "running");
 }
 
