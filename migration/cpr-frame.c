@@ -193,7 +193,8 @@ int cpr_frame_parse_answer_head(const guint8 *data, gsize len,
         return 0;
     }
     reason_len = get_be32(data + 8);
-    if (get_be32(data) != CPR_FRAME_ANSWER_MAGIC ||
+    /* Only 0 (accepted) and 1 (refused) exist: anything else is noise. */
+    if (get_be32(data) != CPR_FRAME_ANSWER_MAGIC || get_be32(data + 4) > 1 ||
         reason_len > CPR_FRAME_MAX_REASON) {
         g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
                     "the destination's answer is not a cpr-transfer reply");

@@ -456,12 +456,16 @@ static void test_answer_refused(void)
     assert_answer_refused(raw);
     put_be32(raw + 8, G_MAXUINT32);
     assert_answer_refused(raw);
-    /* at the limit; any status other than 0 refuses */
+    /* a status that is neither accepted (0) nor refused (1) */
     put_be32(raw + 4, 7);
+    put_be32(raw + 8, 0);
+    assert_answer_refused(raw);
+    /* refused, with a reason at the limit */
+    put_be32(raw + 4, 1);
     put_be32(raw + 8, CPR_FRAME_MAX_REASON);
     g_assert_cmpint(
         cpr_frame_parse_answer_head(raw, sizeof(raw), &st, &rlen, &err), ==, 1);
-    g_assert_cmpuint(st, ==, 7);
+    g_assert_cmpuint(st, ==, 1);
     g_assert_cmpuint(rlen, ==, CPR_FRAME_MAX_REASON);
 }
 
