@@ -518,8 +518,13 @@ bool machine_incoming_prepare_cpr(const MachineProperties *stream_cfg,
     bool ok;
 
     g_return_val_if_fail(cpr_ram == NULL, false);
-    if (!stream_cfg->has_aux_ram_share || !stream_cfg->aux_ram_share) {
-        /* The memfd is what it is: a private copy would defeat CPR. */
+    /*
+     * The memfd is what it is: a private copy would defeat CPR.  Shared
+     * RAM is the machine's own (aux-ram-share) or a shared memfd backend
+     * (the board checks the backend's kind).
+     */
+    if ((!stream_cfg->has_aux_ram_share || !stream_cfg->aux_ram_share) &&
+        stream_cfg->memory_backend == NULL) {
         g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
                     "aux-ram-share: this destination sets it off, but "
                     "cpr-transfer hands over shared RAM");

@@ -83,8 +83,22 @@ static MemoryRegion *board_ram_new(MachineBoard *b, const char *name,
     MemoryBackendInfo info;
 
     if (opts->preset != NULL) {
-        if (backend != NULL ||
-            ram_block_get_size(opts->preset) != b->ram_size) {
+        /*
+         * The RAM a CPR source handed over takes the place of a shared
+         * memfd backend's own memory (the same kind of memory, as the
+         * source had); any other backend would be a private copy.
+         */
+        if (backend != NULL &&
+            (!memory_backend_get_info(backend, &info) ||
+             info.kind != MEMORY_BACKEND_KIND_MEMFD || !info.share)) {
+            g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                        "memory backend '%s' cannot take the RAM handed "
+                        "over: it must be a memory-backend-memfd with "
+                        "share=on",
+                        object_get_canonical_path_component(backend));
+            return NULL;
+        }
+        if (ram_block_get_size(opts->preset) != b->ram_size) {
             g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
                         "the RAM handed over holds 0x%" PRIx64
                         " bytes but the machine's memory size is 0x%" PRIx64,

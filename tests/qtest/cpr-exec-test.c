@@ -146,6 +146,24 @@ static void test_exec(void)
     qtest_remove_tmpdir(dir);
 }
 
+/*
+ * RAM from a shared memory-backend-memfd instead of aux-ram-share: the
+ * new program's backend of the same id takes the kept memfd.
+ */
+static void test_memfd_backend(void)
+{
+    g_autoptr(QTestState) s =
+        start_source("-object memory-backend-memfd,id=mem,size=256M,share=on "
+                     "-M memory-backend=mem");
+    g_autofree char *hash = ram_hash(s);
+
+    exec_and_check(s, hash);
+    qtest_writel(s, PATTERN_BASE, 0x600dcafe);
+    g_free(hash);
+    hash = ram_hash(s);
+    exec_and_check(s, hash);
+}
+
 /* A paused guest stays paused in the new program. */
 static void test_paused(void)
 {
@@ -256,6 +274,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/cpr-exec/exec", test_exec);
     g_test_add_func("/cpr-exec/paused", test_paused);
+    g_test_add_func("/cpr-exec/memfd-backend", test_memfd_backend);
     g_test_add_func("/cpr-exec/missing-binary", test_missing_binary);
     g_test_add_func("/cpr-exec/private-ram", test_private_ram);
     g_test_add_func("/cpr-exec/preconditions", test_preconditions);

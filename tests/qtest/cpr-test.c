@@ -133,6 +133,37 @@ static void test_transfer(void)
 }
 
 /* -incoming defer, then migrate-incoming with both channels. */
+/*
+ * RAM from a shared memory-backend-memfd: the destination, given a
+ * backend of the same id, builds its machine on the memory handed over.
+ */
+static void test_memfd_backend(void)
+{
+    Paths p;
+    g_autoptr(QTestState) src =
+        start_source("-object memory-backend-memfd,id=mem,size=256M,share=on "
+                     "-M memory-backend=mem");
+    g_autoptr(QTestState) dst = NULL;
+    g_autofree char *chs = NULL;
+    g_autofree char *args = NULL;
+    g_autofree char *hash = ram_hash(src);
+
+    qtest_qmp_assert_success(src, "{\"execute\": \"migrate-set-parameters\", "
+                                  "\"arguments\": {\"mode\": "
+                                  "\"cpr-transfer\"}}");
+    paths_init(&p);
+    chs = channels(&p);
+    args = g_strdup_printf(
+        "-object memory-backend-memfd,id=mem,size=256M,share=on "
+        "-incoming unix:%s -incoming "
+        "cpr,addr.transport=socket,addr.type=unix,addr.path=%s",
+        p.main_sock, p.cpr_sock);
+    dst = start_qtest(args);
+    migrate_channels(src, chs);
+    assert_transferred(src, dst, hash);
+    paths_clear(&p);
+}
+
 static void test_incoming_channels(void)
 {
     Paths p;
@@ -350,6 +381,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/cpr/transfer/command-line", test_transfer);
     g_test_add_func("/cpr/transfer/migrate-incoming", test_incoming_channels);
+    g_test_add_func("/cpr/transfer/memfd-backend", test_memfd_backend);
     g_test_add_func("/cpr/transfer/private-ram", test_private_ram);
     g_test_add_func("/cpr/transfer/no-destination", test_no_destination);
     g_test_add_func("/cpr/transfer/cpr-channel-closed", test_cpr_closed);
