@@ -17,6 +17,8 @@
  * sides: the destination's asked of qmpd before its QEMU existed), file
  * (the destination started afterwards with -incoming file:... and
  * -incoming config:, whose parameter its QEMU then reports) and exec.
+ * The unix case first has multifd and postcopy-preempt refused on either
+ * side.
  *
  * The failure cases (a truncated or corrupt prelude, a destination whose
  * QEMU is missing or refuses the configuration, a conflicting guest-visible
@@ -57,6 +59,11 @@
     " qmpd.counter=1"
 /* Slow enough that cancelling mid-stream is not a race (bytes/s). */
 #define SLOW_BANDWIDTH (4u << 20)
+/* qmpd's refusal of @cap (migration/qemu-handoff.c). */
+#define REFUSAL(cap)                                                      \
+    cap " is not available for a guest run by QEMU: qmpd hands QEMU the " \
+        "migration channel as a single descriptor ('fd:'), on which "     \
+        "QEMU cannot open more channels"
 
 typedef struct Side {
     QTestState *qmp;
@@ -464,6 +471,101 @@ static void migrate_and_check(Side *src, Side *dst, Report *boot,
     assert_same_firmware(boot, again);
 }
 
+static void set_bandwidth(QTestState *s, unsigned bytes_per_s)
+{
+    qtest_qmp_assert_success(s,
+                             "{\"execute\": \"migrate-set-parameters\", "
+                             "\"arguments\": {\"max-bandwidth\": %u}}",
+                             bytes_per_s);
+}
+
+static void set_capability(QTestState *s, const char *cap, bool on)
+{
+    qtest_qmp_assert_success(s,
+                             "{\"execute\": \"migrate-set-capabilities\", "
+                             "\"arguments\": {\"capabilities\": "
+                             "[{\"capability\": \"%s\", \"state\": %s}]}}",
+                             cap, on ? "true" : "false");
+}
+
+/* @cap's state in query-migrate-capabilities (QEMU's, once it runs). */
+static bool capability_of(QTestState *s, const char *cap)
+{
+    g_autoptr(JsonNode) r = qtest_qmp_assert_success_ref(
+        s, "{\"execute\": \"query-migrate-capabilities\"}");
+    JsonArray *list = json_node_get_array(r);
+
+    for (guint i = 0; i < json_array_get_length(list); i++) {
+        JsonObject *c = json_array_get_object_element(list, i);
+
+        if (g_str_equal(json_object_get_string_member(c, "capability"), cap)) {
+            return json_object_get_boolean_member(c, "state");
+        }
+    }
+    g_error("no capability '%s' in query-migrate-capabilities", cap);
+}
+
+/* Sets postcopy-ram and postcopy-preempt together (one needs the other). */
+static void set_preempt(QTestState *s, bool on)
+{
+    qtest_qmp_assert_success(
+        s,
+        "{\"execute\": \"migrate-set-capabilities\", \"arguments\": "
+        "{\"capabilities\": [{\"capability\": \"postcopy-ram\", \"state\": %s},"
+        " {\"capability\": \"postcopy-preempt\", \"state\": %s}]}}",
+        on ? "true" : "false", on ? "true" : "false");
+}
+
+/*
+ * multifd and postcopy-preempt cannot go through the hand-off (QEMU gets
+ * one "fd:" channel): forwarded to the source's QEMU, "migrate" fails at
+ * once without connecting; set on a destination's qmpd, the destination
+ * refuses once the prelude says QEMU runs the guest.  Both sides end as
+ * they were.
+ */
+static void assert_multifd_refused(Side *src, Side *dst, const char *dir,
+                                   const char *uri)
+{
+    g_autofree char *path = g_strdup_printf("%s/nobody.sock", dir);
+    g_autofree char *prior = config_of(dst->qmp);
+    g_autofree char *st = NULL;
+    g_autofree char *err = NULL;
+    g_autoptr(JsonNode) r = NULL;
+    struct pollfd pfd = {.fd = listen_unix(path), .events = POLLIN};
+
+    set_capability(src->qmp, "multifd", true);
+    g_assert_true(capability_of(src->qmp, "multifd"));
+    qtest_qmp_assert_error(src->qmp, "GenericError", REFUSAL("multifd"),
+                           "{\"execute\": \"migrate\", \"arguments\": "
+                           "{\"uri\": \"unix:%s\"}}",
+                           path);
+    set_capability(src->qmp, "multifd", false);
+    set_preempt(src->qmp, true);
+    qtest_qmp_assert_error(src->qmp, "GenericError",
+                           REFUSAL("postcopy-preempt"),
+                           "{\"execute\": \"migrate\", \"arguments\": "
+                           "{\"uri\": \"unix:%s\"}}",
+                           path);
+    set_preempt(src->qmp, false);
+    /* Nobody was connected to; QEMU never heard of a migration. */
+    g_assert_cmpint(poll(&pfd, 1, 200), ==, 0);
+    close(pfd.fd);
+    r = qtest_qmp_assert_success_ref(src->qmp,
+                                     "{\"execute\": \"query-migrate\"}");
+    g_assert_false(json_object_has_member(json_node_get_object(r), "status"));
+
+    set_capability(dst->qmp, "multifd", true);
+    incoming(dst->qmp, uri);
+    migrate_uri(src->qmp, uri);
+    st = wait_end(src->qmp, &err);
+    g_assert_cmpstr(st, ==, "failed");
+    g_assert_cmpstr(
+        err, ==, "the destination refused the migration: " REFUSAL("multifd"));
+    assert_dest_reset(dst, prior, REFUSAL("multifd"));
+    set_capability(dst->qmp, "multifd", false);
+    assert_source_runs(src);
+}
+
 /* ---- the cases ---- */
 
 static void test_transport(const char *kind)
@@ -484,6 +586,8 @@ static void test_transport(const char *kind)
     }
     if (g_str_equal(kind, "unix")) {
         uri = g_strdup_printf("unix:%s/mig.sock", dir);
+        /* Refused with multifd on either side, then without it. */
+        assert_multifd_refused(&src, &dst, dir, uri);
         migrate_and_check(&src, &dst, boot, uri, LISTEN_FIRST);
     } else if (g_str_equal(kind, "channels")) {
         /*
@@ -634,14 +738,6 @@ static void expect_refused(Side *src, Side *dst, const char *uri,
     wait_migration_event(src->qmp, "failed");
     assert_dest_reset(dst, prior, why);
     assert_source_runs(src);
-}
-
-static void set_bandwidth(QTestState *s, unsigned bytes_per_s)
-{
-    qtest_qmp_assert_success(s,
-                             "{\"execute\": \"migrate-set-parameters\", "
-                             "\"arguments\": {\"max-bandwidth\": %u}}",
-                             bytes_per_s);
 }
 
 static void test_failures(void)
