@@ -676,13 +676,18 @@ bool migration_qemu_owns_query(void)
     return hout.status == MIGRATION_STATUS_NONE;
 }
 
+bool migration_qemu_before_handoff(void)
+{
+    return mig_qemu_outgoing_active() && !hout.handing;
+}
+
 bool migration_qemu_cancel_is_local(void)
 {
     /*
      * Once "migrate" is on its way to QEMU, a cancel queued behind it
      * reaches QEMU after it, which is what cancels QEMU's migration.
      */
-    return (mig_qemu_outgoing_active() && !hout.handing) || hin.active;
+    return migration_qemu_before_handoff() || hin.active;
 }
 
 void mig_qemu_shutdown(void)

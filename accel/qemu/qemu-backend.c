@@ -81,6 +81,8 @@ typedef struct QemuBackend {
      */
     bool hide_migration_events;
     char *setup_error; /* QEMU refused the settings passed on at start */
+    /* migrate-start-postcopy came before QEMU's "migrate": send it after. */
+    bool start_postcopy;
     guint incoming_idle;
     char *incoming_error;
     void (*incoming_ended)(const char *error);
@@ -110,6 +112,13 @@ static bool migration_command_goes_to_qemu(const char *command)
     }
     if (g_str_equal(command, "migrate_cancel")) {
         return !migration_qemu_cancel_is_local();
+    }
+    /*
+     * QEMU, idle until the hand-off, would take a change that QEMU alone
+     * refuses in "setup"; qmpd's own handler refuses it the same way.
+     */
+    if (g_str_equal(command, "migrate-set-capabilities")) {
+        return !migration_qemu_before_handoff();
     }
     return true;
 }
@@ -191,7 +200,9 @@ static void schema_reply_cb(JsonNode *reply, void *opaque)
  * qmpd keeps a copy of QEMU's migration capabilities, updated by the
  * changes QEMU accepted: "events" decides whether qmpd reports its own
  * part of a migration (a hand-off that fails before QEMU has the channel)
- * with MIGRATION events, and "multifd" makes "migrate" refuse at once.
+ * with MIGRATION events, "multifd" makes "migrate" refuse at once, and
+ * "postcopy-ram" lets migrate-start-postcopy be accepted before QEMU has
+ * the channel.
  */
 static void mirror_capabilities(JsonNode *arguments)
 {
@@ -246,6 +257,31 @@ static void set_capabilities_reply_cb(JsonNode *reply, void *opaque)
     g_free(call);
 }
 
+/*
+ * migrate-start-postcopy before QEMU has heard of the migration (qmpd
+ * still connects, writes its prelude or waits for the verdict).  QEMU
+ * alone is in "setup" by then and accepts the request for later, so
+ * qmpd does the same and sends it right after QEMU's "migrate".
+ */
+static void start_postcopy_early(MonitorPending *pending)
+{
+    g_autoptr(JsonNode) reply = NULL;
+
+    if (!migration_capability_enabled(MIGRATION_CAPABILITY_POSTCOPY_RAM)) {
+        /* QEMU's words for the same request. */
+        reply = error_reply("Enable postcopy with migrate_set_capability "
+                            "before the start of migration");
+    } else {
+        JsonObject *obj = json_object_new();
+
+        backend.start_postcopy = true;
+        json_object_set_object_member(obj, "return", json_object_new());
+        reply = json_node_init_object(json_node_alloc(), obj);
+        json_object_unref(obj);
+    }
+    monitor_request_complete(pending, reply);
+}
+
 static bool router_take(const char *command, JsonNode *request,
                         MonitorPending *pending, void *opaque)
 {
@@ -256,9 +292,22 @@ static bool router_take(const char *command, JsonNode *request,
     QemuQmpReplyFn reply_cb = forward_reply_cb;
     void *reply_opaque = pending;
 
+    if (g_str_equal(command, "migrate") && !migration_is_active()) {
+        /*
+         * A new migration forgets a request left by a hand-off that failed
+         * before QEMU heard of it (one refused as a second migration must
+         * not cancel the running one's).
+         */
+        backend.start_postcopy = false;
+    }
     if (!backend.running || is_local(command) ||
         !migration_command_goes_to_qemu(command)) {
         return false;
+    }
+    if (g_str_equal(command, "migrate-start-postcopy") &&
+        migration_qemu_before_handoff()) {
+        start_postcopy_early(pending);
+        return true;
     }
     if (g_str_equal(command, "migrate-set-capabilities")) {
         CapabilitiesCall *call = g_new0(CapabilitiesCall, 1);
@@ -732,6 +781,15 @@ static void getfd_reply_cb(JsonNode *reply, void *opaque)
     qemu_qmp_client_send(backend.qmp,
                          mc->incoming ? "migrate-incoming" : "migrate", args,
                          migrate_reply_cb, mc);
+    if (!mc->incoming && backend.start_postcopy) {
+        /*
+         * Queued behind "migrate", so QEMU takes it in "setup"; if QEMU
+         * refused the migration, the request has nothing to start.
+         */
+        backend.start_postcopy = false;
+        qemu_qmp_client_send(backend.qmp, "migrate-start-postcopy", NULL,
+                             ignore_reply_cb, NULL);
+    }
 }
 
 void qemu_backend_migrate(bool incoming, int fd, MigrationQemuReplyFn fn,
