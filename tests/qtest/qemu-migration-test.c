@@ -18,7 +18,8 @@
  * (the destination started afterwards with -incoming file:... and
  * -incoming config:, whose parameter its QEMU then reports) and exec.
  * The unix case first has multifd and postcopy-preempt refused on either
- * side.
+ * side.  Postcopy runs over unix in two hops (skipped without
+ * userfaultfd).
  *
  * The failure cases (a truncated or corrupt prelude, a destination whose
  * QEMU is missing or refuses the configuration, a conflicting guest-visible
@@ -34,10 +35,12 @@
 #include "prelude.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -468,6 +471,9 @@ static void migrate_and_check(Side *src, Side *dst, Report *boot,
     serial_write(dst->serial, "report\n");
     report_feed(again, dst->out->str, dst->out->len);
     report_wait(again, dst->serial, "again-done", 60);
+    /* What the report read is output too (a later hop checks it). */
+    g_string_truncate(dst->out, 0);
+    g_string_append_len(dst->out, again->log->str, again->log->len);
     assert_same_firmware(boot, again);
 }
 
@@ -697,6 +703,138 @@ static void test_file(void)
 static void test_exec(void)
 {
     test_transport("exec");
+}
+
+/*
+ * QEMU's postcopy destination registers guest RAM with userfaultfd(2);
+ * without it QEMU refuses the capability ("Postcopy is not supported").
+ */
+static bool userfaultfd_or_skip(void)
+{
+#ifdef __NR_userfaultfd
+    int fd = (int)syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+
+    if (fd >= 0) {
+        close(fd);
+        return true;
+    }
+    {
+        g_autofree char *why = g_strdup_printf(
+            "userfaultfd(2) is not available (%s): postcopy needs it on the "
+            "destination (see /proc/sys/vm/unprivileged_userfaultfd)",
+            g_strerror(errno));
+
+        g_test_skip(why);
+    }
+#else
+    g_test_skip("this system has no userfaultfd(2), which postcopy needs");
+#endif
+    return false;
+}
+
+/*
+ * Postcopy through the hand-off: QEMU's return path runs on the socket
+ * qmpd opened.  Two hops from one boot: the source starts postcopy once
+ * QEMU's migration is active (the request forwarded to QEMU), then the
+ * destination migrates on to a third qmpd and starts postcopy right
+ * after "migrate", while qmpd's own part still runs.
+ */
+static void test_postcopy(void)
+{
+    g_auto(Guest) g = {0};
+    g_autofree char *dir = NULL;
+    g_autofree char *uri = NULL;
+    g_autofree char *uri2 = NULL;
+    g_autofree char *st = NULL;
+    g_autofree char *err = NULL;
+    g_autoptr(Report) boot = report_new();
+    Side src = {.serial = -1}, dst = {.serial = -1}, dst2 = {.serial = -1};
+
+    if (!guest_or_skip(&g) || !userfaultfd_or_skip()) {
+        return;
+    }
+    dir = qtest_make_tmpdir();
+    uri = g_strdup_printf("unix:%s/mig.sock", dir);
+    uri2 = g_strdup_printf("unix:%s/mig2.sock", dir);
+    start_source_guest(&src, &g, dir, boot);
+    start_bare_dest(&dst, dir, "dst", "-incoming defer");
+    set_events(src.qmp);
+    set_events(dst.qmp);
+
+    /* QEMU's answers, forwarded: no capability, then no migration. */
+    qtest_qmp_assert_error(src.qmp, "GenericError",
+                           "Enable postcopy with migrate_set_capability "
+                           "before the start of migration",
+                           "{\"execute\": \"migrate-start-postcopy\"}");
+    /* Forwarded to the source's QEMU; qmpd's until the destination's runs. */
+    set_capability(src.qmp, "postcopy-ram", true);
+    set_capability(dst.qmp, "postcopy-ram", true);
+    g_assert_true(capability_of(src.qmp, "postcopy-ram"));
+    qtest_qmp_assert_error(src.qmp, "GenericError",
+                           "Postcopy must be started after migration has "
+                           "been started",
+                           "{\"execute\": \"migrate-start-postcopy\"}");
+
+    /* Slow precopy, so postcopy surely has pages left to fetch. */
+    set_bandwidth(src.qmp, SLOW_BANDWIDTH);
+    incoming(dst.qmp, uri);
+    migrate_uri(src.qmp, uri);
+    wait_status(src.qmp, "active");
+    qtest_qmp_assert_success(src.qmp,
+                             "{\"execute\": \"migrate-start-postcopy\"}");
+    wait_migration_event(src.qmp, "postcopy-active");
+    migrate_and_check(&src, &dst, boot, NULL, LISTEN_NONE);
+    wait_migration_event(src.qmp, "completed");
+    wait_migration_event(dst.qmp, "postcopy-active");
+    wait_migration_event(dst.qmp, "completed");
+    st = dest_status(dst.qmp, &err);
+    g_assert_cmpstr(st, ==, "completed");
+    /* qmpd passed the setting to the QEMU it started. */
+    g_assert_true(capability_of(dst.qmp, "postcopy-ram"));
+
+    /*
+     * The second hop: asked before QEMU has the channel, the request
+     * waits in qmpd for QEMU's "migrate", as QEMU alone accepts it in
+     * "setup".
+     */
+    start_bare_dest(&dst2, dir, "dst2", "-incoming defer");
+    set_capability(dst2.qmp, "postcopy-ram", true);
+    incoming(dst2.qmp, uri2);
+    migrate_uri(dst.qmp, uri2);
+    qtest_qmp_assert_success(dst.qmp,
+                             "{\"execute\": \"migrate-start-postcopy\"}");
+    /* qmpd's answer before the hand-off, QEMU's after: the same. */
+    qtest_qmp_assert_error(dst.qmp, "GenericError",
+                           "There's a migration process in progress",
+                           "{\"execute\": \"migrate-set-capabilities\", "
+                           "\"arguments\": {\"capabilities\": [{"
+                           "\"capability\": \"multifd\", \"state\": true}]}}");
+    wait_migration_event(dst.qmp, "postcopy-active");
+    g_clear_pointer(&st, g_free);
+    g_clear_pointer(&err, g_free);
+    st = wait_end(dst.qmp, &err);
+    g_assert_cmpstr(st, ==, "completed");
+    for (int i = 0; i < 1000; i++) {
+        g_autofree char *run = qtest_qmp_status(dst2.qmp);
+
+        if (g_str_equal(run, "running")) {
+            break;
+        }
+        g_usleep(10 * 1000);
+    }
+    assert_run_state(dst2.qmp, "running");
+    side_read(&dst, 300, 3000);
+    side_wait_counters(&dst2, 10, 60 * 1000);
+    assert_counter_continues(&dst, &dst2, 10);
+    g_clear_pointer(&st, g_free);
+    g_clear_pointer(&err, g_free);
+    st = wait_end(dst2.qmp, &err);
+    g_assert_cmpstr(st, ==, "completed");
+
+    side_clear(&src);
+    side_clear(&dst);
+    side_clear(&dst2);
+    qtest_remove_tmpdir(dir);
 }
 
 /* Writes @len bytes of @data to the destination's listening socket. */
@@ -937,5 +1075,6 @@ int main(int argc, char **argv)
     g_test_add_func("/qemu-migration/channels", test_channels);
     g_test_add_func("/qemu-migration/file", test_file);
     g_test_add_func("/qemu-migration/exec", test_exec);
+    g_test_add_func("/qemu-migration/postcopy", test_postcopy);
     return g_test_run();
 }
