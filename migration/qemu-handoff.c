@@ -146,6 +146,34 @@ static void channel_release_to_qemu(MigChannel *ch)
     g_clear_object(&proc);
 }
 
+/*
+ * QEMU only ever gets the migration channel as one descriptor ("fd:"),
+ * on which QEMU 7.2 opens no further channels, which multifd and
+ * postcopy-preempt need.  Left to QEMU, a source fails with no error-desc
+ * (QEMU prints the reason on its stderr) and a destination accepts the
+ * channel but never reads it.  Refused here, before a byte is sent.
+ */
+static bool check_single_channel(GError **errp)
+{
+    static const MigrationCapability multi[] = {
+        MIGRATION_CAPABILITY_MULTIFD,
+        MIGRATION_CAPABILITY_POSTCOPY_PREEMPT,
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(multi); i++) {
+        if (migration_capability_enabled(multi[i])) {
+            g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                        "%s is not available for a guest run by QEMU: qmpd "
+                        "hands QEMU the migration channel as a single "
+                        "descriptor ('fd:'), on which QEMU cannot open more "
+                        "channels",
+                        MigrationCapability_str(multi[i]));
+            return false;
+        }
+    }
+    return true;
+}
+
 /* ---- source ---- */
 
 typedef struct HandoffOut {
@@ -347,6 +375,9 @@ bool mig_qemu_outgoing_start(const MigrationAddress *addr,
 {
     g_autoptr(GError) err = NULL;
 
+    if (!check_single_channel(errp)) {
+        return false;
+    }
     hout.ops = ops;
     g_clear_pointer(&hout.error, g_free);
     hout.start_ms = now_ms();
@@ -528,7 +559,9 @@ static void hin_apply(void)
         hin_fail("%s", err->message);
         return;
     }
-    if (!hin.ops->incoming_prepare_qemu(final, &err)) {
+    /* The prelude says QEMU runs the guest: one channel is all it gets. */
+    if (!check_single_channel(&err) ||
+        !hin.ops->incoming_prepare_qemu(final, &err)) {
         hin_fail("%s", err->message);
         return;
     }
@@ -643,13 +676,18 @@ bool migration_qemu_owns_query(void)
     return hout.status == MIGRATION_STATUS_NONE;
 }
 
+bool migration_qemu_before_handoff(void)
+{
+    return mig_qemu_outgoing_active() && !hout.handing;
+}
+
 bool migration_qemu_cancel_is_local(void)
 {
     /*
      * Once "migrate" is on its way to QEMU, a cancel queued behind it
      * reaches QEMU after it, which is what cancels QEMU's migration.
      */
-    return (mig_qemu_outgoing_active() && !hout.handing) || hin.active;
+    return migration_qemu_before_handoff() || hin.active;
 }
 
 void mig_qemu_shutdown(void)

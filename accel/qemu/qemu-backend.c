@@ -19,6 +19,7 @@
 #include "migration/qemu-handoff.h"
 #include "monitor/monitor.h"
 #include "qapi-events.h"
+#include "qapi/util.h"
 #include "qemu-introspect.h"
 #include "qemu-process.h"
 #include "qemu-qmp-client.h"
@@ -86,6 +87,8 @@ typedef struct QemuBackend {
      */
     bool hide_migration_events;
     char *setup_error; /* QEMU refused the settings passed on at start */
+    /* migrate-start-postcopy came before QEMU's "migrate": send it after. */
+    bool start_postcopy;
     guint incoming_idle;
     char *incoming_error;
     void (*incoming_ended)(const char *error);
@@ -115,6 +118,13 @@ static bool migration_command_goes_to_qemu(const char *command)
     }
     if (g_str_equal(command, "migrate_cancel")) {
         return !migration_qemu_cancel_is_local();
+    }
+    /*
+     * QEMU, idle until the hand-off, would take a change that QEMU alone
+     * refuses in "setup"; qmpd's own handler refuses it the same way.
+     */
+    if (g_str_equal(command, "migrate-set-capabilities")) {
+        return !migration_qemu_before_handoff();
     }
     return true;
 }
@@ -193,15 +203,17 @@ static void schema_reply_cb(JsonNode *reply, void *opaque)
 }
 
 /*
- * qmpd reports its own part of a migration (a hand-off that fails before
- * QEMU has the channel) with MIGRATION events only when the client asked
- * for them, which after the hand-off it does of QEMU: keep qmpd's copy of
- * the "events" capability in step.
+ * qmpd keeps a copy of QEMU's migration capabilities, updated by the
+ * changes QEMU accepted: "events" decides whether qmpd reports its own
+ * part of a migration (a hand-off that fails before QEMU has the channel)
+ * with MIGRATION events, "multifd" makes "migrate" refuse at once, and
+ * "postcopy-ram" lets migrate-start-postcopy be accepted before QEMU has
+ * the channel.
  */
-static void mirror_events_capability(JsonObject *request)
+static void mirror_capabilities(JsonNode *arguments)
 {
-    JsonObject *args = json_object_has_member(request, "arguments")
-                           ? json_object_get_object_member(request, "arguments")
+    JsonObject *args = arguments != NULL && JSON_NODE_HOLDS_OBJECT(arguments)
+                           ? json_node_get_object(arguments)
                            : NULL;
     JsonArray *caps =
         args != NULL && json_object_has_member(args, "capabilities")
@@ -210,36 +222,108 @@ static void mirror_events_capability(JsonObject *request)
 
     for (guint i = 0; caps != NULL && i < json_array_get_length(caps); i++) {
         JsonObject *c = json_array_get_object_element(caps, i);
-        MigrationCapabilityStatus st = {.capability =
-                                            MIGRATION_CAPABILITY_EVENTS};
+        MigrationCapabilityStatus st = {0};
         MigrationCapabilityStatusList one = {.value = &st};
+        int cap;
 
-        if (c == NULL ||
-            !g_str_equal(
-                json_object_get_string_member_with_default(c, "capability", ""),
-                "events")) {
+        if (c == NULL) {
             continue;
         }
+        /* QEMU has capabilities qmpd does not know: those stay QEMU's. */
+        cap = qapi_enum_parse(
+            &MigrationCapability_lookup,
+            json_object_get_string_member_with_default(c, "capability", ""), -1,
+            NULL);
+        if (cap < 0) {
+            continue;
+        }
+        st.capability = (MigrationCapability)cap;
         st.state =
             json_object_get_boolean_member_with_default(c, "state", false);
         migration_set_capabilities(&one, NULL);
     }
 }
 
+typedef struct CapabilitiesCall {
+    MonitorPending *pending;
+    JsonNode *arguments; /* (nullable) */
+} CapabilitiesCall;
+
+static void set_capabilities_reply_cb(JsonNode *reply, void *opaque)
+{
+    CapabilitiesCall *call = opaque;
+    g_autofree char *error = reply_error_text(reply);
+
+    /* Mirrored first, so a client's next request sees the copy updated. */
+    if (error == NULL) {
+        mirror_capabilities(call->arguments);
+    }
+    g_clear_pointer(&call->arguments, json_node_unref);
+    forward_reply_cb(reply, call->pending);
+    g_free(call);
+}
+
+/*
+ * migrate-start-postcopy before QEMU has heard of the migration (qmpd
+ * still connects, writes its prelude or waits for the verdict).  QEMU
+ * alone is in "setup" by then and accepts the request for later, so
+ * qmpd does the same and sends it right after QEMU's "migrate".
+ */
+static void start_postcopy_early(MonitorPending *pending)
+{
+    g_autoptr(JsonNode) reply = NULL;
+
+    if (!migration_capability_enabled(MIGRATION_CAPABILITY_POSTCOPY_RAM)) {
+        /* QEMU's words for the same request. */
+        reply = error_reply("Enable postcopy with migrate_set_capability "
+                            "before the start of migration");
+    } else {
+        JsonObject *obj = json_object_new();
+
+        backend.start_postcopy = true;
+        json_object_set_object_member(obj, "return", json_object_new());
+        reply = json_node_init_object(json_node_alloc(), obj);
+        json_object_unref(obj);
+    }
+    monitor_request_complete(pending, reply);
+}
+
 static bool router_take(const char *command, JsonNode *request,
                         MonitorPending *pending, void *opaque)
 {
     JsonObject *obj = json_node_get_object(request);
+    JsonNode *arguments = json_object_has_member(obj, "arguments")
+                              ? json_object_get_member(obj, "arguments")
+                              : NULL;
     QemuQmpReplyFn reply_cb = forward_reply_cb;
+    void *reply_opaque = pending;
 
+    if (g_str_equal(command, "migrate") && !migration_is_active()) {
+        /*
+         * A new migration forgets a request left by a hand-off that failed
+         * before QEMU heard of it (one refused as a second migration must
+         * not cancel the running one's).
+         */
+        backend.start_postcopy = false;
+    }
     if (!backend.running || is_local(command) ||
         !migration_command_goes_to_qemu(command)) {
         return false;
     }
+    if (g_str_equal(command, "migrate-start-postcopy") &&
+        migration_qemu_before_handoff()) {
+        start_postcopy_early(pending);
+        return true;
+    }
     if (g_str_equal(command, "migrate-set-capabilities")) {
+        CapabilitiesCall *call = g_new0(CapabilitiesCall, 1);
+
         /* The client manages QEMU's events from now on. */
         backend.hide_migration_events = false;
-        mirror_events_capability(obj);
+        call->pending = pending;
+        call->arguments = arguments != NULL ? json_node_copy(arguments) : NULL;
+        reply_cb = set_capabilities_reply_cb;
+        reply_opaque = call;
     }
     /*
      * Introspection is asked of QEMU when a client wants it, not kept:
@@ -255,11 +339,8 @@ static bool router_take(const char *command, JsonNode *request,
      * (monitor_request_complete() restores it) and the private channel
      * has no out-of-band mode, so exec-oob runs in-band there.
      */
-    qemu_qmp_client_send(backend.qmp, command,
-                         json_object_has_member(obj, "arguments")
-                             ? json_object_get_member(obj, "arguments")
-                             : NULL,
-                         reply_cb, pending);
+    qemu_qmp_client_send(backend.qmp, command, arguments, reply_cb,
+                         reply_opaque);
     return true;
 }
 
@@ -717,6 +798,15 @@ static void getfd_reply_cb(JsonNode *reply, void *opaque)
     qemu_qmp_client_send(backend.qmp,
                          mc->incoming ? "migrate-incoming" : "migrate", args,
                          migrate_reply_cb, mc);
+    if (!mc->incoming && backend.start_postcopy) {
+        /*
+         * Queued behind "migrate", so QEMU takes it in "setup"; if QEMU
+         * refused the migration, the request has nothing to start.
+         */
+        backend.start_postcopy = false;
+        qemu_qmp_client_send(backend.qmp, "migrate-start-postcopy", NULL,
+                             ignore_reply_cb, NULL);
+    }
 }
 
 void qemu_backend_migrate(bool incoming, int fd, MigrationQemuReplyFn fn,

@@ -70,6 +70,14 @@ void migration_qemu_incoming_ended(const char *error);
 bool migration_qemu_owns_query(void);
 
 /**
+ * migration_qemu_before_handoff:
+ * Returns: qmpd's part of an outgoing hand-off runs and QEMU has not yet
+ * been asked to migrate: QEMU alone would already be in "setup", but
+ * QEMU here has not heard of the migration.
+ */
+bool migration_qemu_before_handoff(void);
+
+/**
  * migration_qemu_cancel_is_local:
  * Returns: migrate_cancel is qmpd's to carry out: an outgoing hand-off
  * before "migrate" was sent to QEMU, or an incoming migration (cancelled

@@ -17,8 +17,9 @@
  * sides: the destination's asked of qmpd before its QEMU existed), file
  * (the destination started afterwards with -incoming file:... and
  * -incoming config:, whose parameter its QEMU then reports) and exec.
- * A destination given the configuration beforehand runs the stream in
- * the QEMU it started while listening (configured-dest).
+ * The unix case first has multifd and postcopy-preempt refused on either
+ * side.  A destination configured beforehand and postcopy are in
+ * qemu-migration-modes-test.c.
  *
  * The failure cases (a truncated or corrupt prelude, a destination whose
  * QEMU is missing or refuses the configuration, a conflicting guest-visible
@@ -34,10 +35,12 @@
 #include "prelude.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -45,436 +48,7 @@
 #include "libqtest.h"
 #include "migration-helpers.h"
 #include "qemu-guest-helpers.h"
-
-#define REPORT_TIMEOUT_S 120
-#define GUEST_UUID "0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5"
-#define GUEST_SERIAL "MIG-SER-7"
-#define GUEST_VENDOR "Migrating Co"
-#define FWCFG_NAME "opt/qmpd/mig"
-#define FWCFG_PAYLOAD "fw-cfg-travels-with-the-stream"
-#define ACPI_SIG "QMPM"
-#define GUEST_MEM (256u << 20)
-#define GUEST_APPEND                                                       \
-    "console=ttyS0 panic=-1 qmpd.fwcfg=" FWCFG_NAME " qmpd.acpi=" ACPI_SIG \
-    " qmpd.counter=1"
-/* Slow enough that cancelling mid-stream is not a race (bytes/s). */
-#define SLOW_BANDWIDTH (4u << 20)
-
-typedef struct Side {
-    QTestState *qmp;
-    int serial;
-    GString *out; /* everything read from the serial port */
-    char *serial_path;
-} Side;
-
-static void side_clear(Side *s)
-{
-    if (s->qmp != NULL) {
-        qtest_quit(s->qmp);
-    }
-    if (s->serial >= 0) {
-        close(s->serial);
-    }
-    if (s->out != NULL) {
-        g_string_free(s->out, TRUE);
-    }
-    g_free(s->serial_path);
-    memset(s, 0, sizeof(*s));
-    s->serial = -1;
-}
-
-/*
- * Reads @s's serial port until it was quiet for @quiet_ms, or for at most
- * @max_ms (a running guest's counter is never quiet).
- */
-static void side_read(Side *s, int quiet_ms, int max_ms)
-{
-    gint64 deadline = g_get_monotonic_time() + (gint64)max_ms * 1000;
-
-    while (g_get_monotonic_time() < deadline) {
-        struct pollfd pfd = {.fd = s->serial, .events = POLLIN};
-        char buf[4096];
-        ssize_t n;
-        int rc = poll(&pfd, 1, quiet_ms);
-
-        if (rc < 0 && errno == EINTR) {
-            continue;
-        }
-        if (rc <= 0) {
-            return;
-        }
-        n = read(s->serial, buf, sizeof(buf));
-        if (n <= 0) {
-            return;
-        }
-        g_string_append_len(s->out, buf, n);
-    }
-}
-
-static char *serial_chardev_args(const char *dir, const char *name,
-                                 char **ret_path)
-{
-    g_autofree char *path = g_strdup_printf("%s/%s-serial.sock", dir, name);
-    g_autofree char *chardev =
-        g_strdup_printf("socket,id=ser0,path=%s,server=on,wait=off", path);
-    g_autofree char *quoted = g_shell_quote(chardev);
-
-    *ret_path = g_steal_pointer(&path);
-    return g_strdup_printf("-nodefaults -chardev %s -serial chardev:ser0",
-                           quoted);
-}
-
-/* The guest's whole configuration, by machine-set. */
-static void configure_guest(QTestState *s, const Guest *g, const char *dir)
-{
-    g_autofree char *kernel = json_quote(g->kernel);
-    g_autofree char *initrd = json_quote(g->initrd);
-    g_autofree char *body = g_build_filename(dir, "acpi-body.bin", NULL);
-    g_autofree char *body_json = json_quote(body);
-
-    g_assert_true(g_file_set_contents(body, "\x01\x02\x03\xfa", 4, NULL));
-    qtest_qmp_assert_success(
-        s,
-        "{\"execute\": \"machine-set\", \"arguments\": {"
-        "\"accel\": {\"type\": \"tcg\"},"
-        " \"kernel\": %s, \"initrd\": %s, \"append\": \"" GUEST_APPEND "\","
-        " \"memory\": {\"size\": %u}, \"uuid\": \"" GUEST_UUID "\","
-        " \"smbios\": {\"type1\": {\"serial\": \"" GUEST_SERIAL "\","
-        "   \"manufacturer\": \"" GUEST_VENDOR "\"},"
-        "  \"type11\": {\"values\": [\"left\", \"right\"]}},"
-        " \"fw-cfg\": [{\"name\": \"" FWCFG_NAME "\","
-        "   \"string\": \"" FWCFG_PAYLOAD "\"}],"
-        " \"acpitable\": [{\"sig\": \"" ACPI_SIG "\","
-        "   \"oem-id\": \"QMPD\", \"data\": [%s]}],"
-        " \"rtc\": {\"clock\": \"vm\"}}}",
-        kernel, initrd, GUEST_MEM, body_json);
-}
-
-/* The source: configured by machine-set only, booted to its counter. */
-static void start_source_guest(Side *src, const Guest *g, const char *dir,
-                               Report *boot)
-{
-    g_autofree char *serial =
-        serial_chardev_args(dir, "src", &src->serial_path);
-    g_autofree char *args = g_strdup_printf("-preconfig %s", serial);
-
-    src->qmp = qtest_init(args);
-    src->serial = qtest_unix_connect(src->serial_path);
-    src->out = g_string_new(NULL);
-    configure_guest(src->qmp, g, dir);
-    qtest_qmp_assert_success(src->qmp, "{\"execute\": \"x-exit-preconfig\"}");
-    report_wait(boot, src->serial, "done", REPORT_TIMEOUT_S);
-    g_string_append_len(src->out, boot->log->str, boot->log->len);
-    assert_reported(boot, "dmi.product_serial", GUEST_SERIAL);
-    /*
-     * Counting for a while first: migrated within a few milliseconds of
-     * its boot report, the guest was seen counting many times faster on
-     * the destination than its 10 ms period.
-     */
-    side_read(src, 2000, 2000);
-}
-
-/*
- * A bare destination: nothing but a serial chardev and @incoming (the
- * -incoming options).
- */
-static void start_bare_dest(Side *dst, const char *dir, const char *name,
-                            const char *incoming_opts)
-{
-    g_autofree char *serial = serial_chardev_args(dir, name, &dst->serial_path);
-    g_autofree char *args = g_strdup_printf("%s %s", serial, incoming_opts);
-
-    dst->qmp = qtest_init(args);
-    dst->serial = qtest_unix_connect(dst->serial_path);
-    dst->out = g_string_new(NULL);
-}
-
-/* Every "QMPD-COUNTER N" in @text, in order. */
-static GArray *counters(const char *text)
-{
-    GArray *a = g_array_new(FALSE, FALSE, sizeof(guint64));
-    const char *p = text;
-
-    while ((p = strstr(p, "QMPD-COUNTER ")) != NULL) {
-        char *end;
-        guint64 n;
-
-        p += strlen("QMPD-COUNTER ");
-        n = g_ascii_strtoull(p, &end, 10);
-        if (end != p && (*end == '\r' || *end == '\n')) {
-            g_array_append_val(a, n);
-        }
-        p = end;
-    }
-    return a;
-}
-
-/*
- * Reads @s until it printed @want counter lines or @max_ms passed: a
- * loaded host may take a while to schedule the resumed guest, so this
- * waits for the output rather than for a quiet line.
- */
-static void side_wait_counters(Side *s, guint want, int max_ms)
-{
-    gint64 deadline = g_get_monotonic_time() + (gint64)max_ms * 1000;
-
-    while (g_get_monotonic_time() < deadline) {
-        g_autoptr(GArray) got = counters(s->out->str);
-
-        if (got->len >= want) {
-            return;
-        }
-        side_read(s, 200, 1000);
-    }
-}
-
-/*
- * The source's output then the destination's is one run of the counter:
- * consecutive numbers, and at least @min_after of them on the
- * destination.
- */
-static void assert_counter_continues(Side *src, Side *dst, guint min_after)
-{
-    g_autoptr(GString) all = g_string_new(src->out->str);
-    g_autoptr(GArray) nums = NULL;
-    g_autoptr(GArray) after = counters(dst->out->str);
-
-    g_string_append(all, dst->out->str);
-    nums = counters(all->str);
-    g_assert_null(strstr(dst->out->str, "QMPD-GUEST begin"));
-    if (after->len < min_after) {
-        g_error("only %u counter lines on the destination; its output:\n%s",
-                after->len, dst->out->str);
-    }
-    g_assert_cmpuint(nums->len, >, after->len);
-    g_test_message("counter: %u lines on the source, %u on the destination "
-                   "(%" G_GUINT64_FORMAT " .. %" G_GUINT64_FORMAT ")",
-                   nums->len - after->len, after->len,
-                   g_array_index(after, guint64, 0),
-                   g_array_index(after, guint64, after->len - 1));
-    for (guint i = 1; i < nums->len; i++) {
-        guint64 prev = g_array_index(nums, guint64, i - 1);
-        guint64 cur = g_array_index(nums, guint64, i);
-
-        if (cur != prev + 1) {
-            g_error("the counter went from %" G_GUINT64_FORMAT
-                    " to %" G_GUINT64_FORMAT,
-                    prev, cur);
-        }
-    }
-}
-
-/* Each firmware fact of @boot is reported the same in @again. */
-static void assert_same_firmware(Report *boot, Report *again)
-{
-    GHashTableIter it;
-    gpointer key, value;
-    guint compared = 0;
-    g_autoptr(GByteArray) fwcfg = NULL;
-
-    g_hash_table_iter_init(&it, boot->values);
-    while (g_hash_table_iter_next(&it, &key, &value)) {
-        const char *k = key;
-
-        if (g_str_has_prefix(k, "dmi.") || g_str_has_prefix(k, "smbios.") ||
-            g_str_has_prefix(k, "acpi.") || g_str_has_prefix(k, "fwcfg.")) {
-            assert_reported(again, k, value);
-            compared++;
-        }
-    }
-    /* DMI fields, an SMBIOS dump, the ACPI list and dump, fw_cfg. */
-    g_assert_cmpuint(compared, >=, 10);
-    g_test_message("firmware: %u facts equal after the migration", compared);
-    fwcfg = report_bytes(again, "fwcfg." FWCFG_NAME);
-    g_assert_cmpmem(fwcfg->data, fwcfg->len, FWCFG_PAYLOAD,
-                    strlen(FWCFG_PAYLOAD));
-    assert_reported(again, "dmi.product_uuid", GUEST_UUID);
-}
-
-/* Waits for a MIGRATION event with @status. */
-static void wait_migration_event(QTestState *s, const char *status)
-{
-    for (;;) {
-        g_autoptr(JsonObject) ev = qtest_qmp_eventwait_ref(s, "MIGRATION");
-        JsonObject *data = json_object_get_object_member(ev, "data");
-
-        if (g_str_equal(json_object_get_string_member(data, "status"),
-                        status)) {
-            return;
-        }
-    }
-}
-
-static void wait_status(QTestState *s, const char *want)
-{
-    for (int i = 0; i < 3000; i++) {
-        g_autofree char *err = NULL;
-        g_autofree char *st = migrate_status(s, &err);
-
-        if (g_str_equal(st, want)) {
-            return;
-        }
-        if (g_str_equal(st, "failed") || g_str_equal(st, "completed")) {
-            g_error("migration is %s (%s), not %s", st, err ? err : "", want);
-        }
-        g_usleep(10 * 1000);
-    }
-    g_error("migration never reached %s", want);
-}
-
-/*
- * query-migrate on a destination whose QEMU receives: the question goes
- * to that QEMU, and when QEMU exits before it answers (a failed incoming
- * migration) the answer is an error.  Returns: the status, or NULL then.
- */
-static char *dest_status(QTestState *s, char **ret_error)
-{
-    g_autoptr(JsonObject) reply =
-        qtest_qmp(s, "{\"execute\": \"query-migrate\"}");
-    JsonObject *o;
-
-    *ret_error = NULL;
-    if (!json_object_has_member(reply, "return")) {
-        g_assert_cmpstr(qtest_reply_error_desc(reply), ==,
-                        "QEMU exited before it answered");
-        return NULL;
-    }
-    o = json_object_get_object_member(reply, "return");
-    if (json_object_has_member(o, "error-desc")) {
-        *ret_error = g_strdup(json_object_get_string_member(o, "error-desc"));
-    }
-    return g_strdup(json_object_has_member(o, "status")
-                        ? json_object_get_string_member(o, "status")
-                        : "");
-}
-
-/* The destination is back in its configuration phase, ready to retry. */
-static void assert_dest_reset(Side *dst, const char *prior_config,
-                              const char *error_part)
-{
-    g_autofree char *err = NULL;
-    g_autofree char *st = NULL;
-    g_autofree char *cfg = NULL;
-
-    for (int i = 0; i < 1000; i++) {
-        g_clear_pointer(&err, g_free);
-        g_clear_pointer(&st, g_free);
-        st = dest_status(dst->qmp, &err);
-        if (st != NULL &&
-            (g_str_equal(st, "failed") || g_str_equal(st, "cancelled"))) {
-            break;
-        }
-        g_usleep(10 * 1000);
-    }
-    if (st == NULL) {
-        g_error("query-migrate kept failing on the destination");
-    }
-    if (!g_str_equal(st, "failed") && !g_str_equal(st, "cancelled")) {
-        g_error("destination migration is '%s', expected it to fail", st);
-    }
-    if (error_part != NULL &&
-        (err == NULL || strstr(err, error_part) == NULL)) {
-        g_error("destination error '%s' lacks '%s'", err ? err : "(none)",
-                error_part);
-    }
-    assert_run_state(dst->qmp, "inmigrate");
-    cfg = config_of(dst->qmp);
-    g_assert_cmpstr(cfg, ==, prior_config);
-}
-
-/* The source guest runs, and its counter still advances. */
-static void assert_source_runs(Side *src)
-{
-    g_autoptr(GArray) before = NULL;
-    g_autoptr(GArray) later = NULL;
-
-    /* A failure after the guest stopped restarts it, a moment later. */
-    for (int i = 0; i < 500; i++) {
-        g_autofree char *st = qtest_qmp_status(src->qmp);
-
-        if (g_str_equal(st, "running")) {
-            break;
-        }
-        g_usleep(10 * 1000);
-    }
-    assert_run_state(src->qmp, "running");
-    side_read(src, 100, 500);
-    before = counters(src->out->str);
-    g_usleep(300 * 1000);
-    side_read(src, 100, 500);
-    later = counters(src->out->str);
-    g_assert_cmpuint(later->len, >, before->len);
-}
-
-static void migrate_uri(QTestState *s, const char *uri)
-{
-    migrate(s, uri);
-}
-
-typedef enum Listen {
-    LISTEN_FIRST,        /* migrate-incoming, then migrate */
-    LISTEN_ALREADY,      /* the caller ran migrate-incoming */
-    LISTEN_ALREADY_SENT, /* the caller ran migrate; @uri is for the dest */
-    LISTEN_NONE,         /* the caller started both sides */
-} Listen;
-
-/*
- * Migrates @src to @dst over @uri, then checks the counter and the
- * firmware.
- */
-static void migrate_and_check(Side *src, Side *dst, Report *boot,
-                              const char *uri, Listen listen)
-{
-    g_autoptr(Report) again = report_new();
-    g_autofree char *src_status = NULL;
-    g_autofree char *src_err = NULL;
-
-    if (listen == LISTEN_FIRST) {
-        incoming(dst->qmp, uri);
-    }
-    if (listen != LISTEN_ALREADY_SENT && listen != LISTEN_NONE) {
-        migrate_uri(src->qmp, uri);
-    }
-    src_status = wait_end(src->qmp, &src_err);
-    if (!g_str_equal(src_status, "completed")) {
-        g_error("source migration %s: %s", src_status, src_err ? src_err : "");
-    }
-    if (listen == LISTEN_ALREADY_SENT) {
-        incoming(dst->qmp, uri);
-    }
-    /* QEMU says "completed" a moment before it leaves finish-migrate. */
-    for (int i = 0; i < 500; i++) {
-        g_autofree char *st = qtest_qmp_status(src->qmp);
-
-        if (!g_str_equal(st, "finish-migrate")) {
-            break;
-        }
-        g_usleep(10 * 1000);
-    }
-    assert_run_state(src->qmp, "postmigrate");
-    side_read(src, 300, 3000);
-
-    /* The destination runs the guest as soon as QEMU loaded it. */
-    for (int i = 0; i < 1000; i++) {
-        g_autofree char *st = qtest_qmp_status(dst->qmp);
-
-        if (g_str_equal(st, "running")) {
-            break;
-        }
-        g_usleep(10 * 1000);
-    }
-    assert_run_state(dst->qmp, "running");
-    side_wait_counters(dst, 10, 60 * 1000);
-    assert_counter_continues(src, dst, 10);
-
-    serial_write(dst->serial, "report\n");
-    report_feed(again, dst->out->str, dst->out->len);
-    report_wait(again, dst->serial, "again-done", 60);
-    assert_same_firmware(boot, again);
-    /* Read for the report, but the destination's output all the same. */
-    g_string_truncate(dst->out, 0);
-    g_string_append_len(dst->out, again->log->str, again->log->len);
-}
+#include "qemu-migration-helpers.h"
 
 /* ---- the cases ---- */
 
@@ -496,6 +70,8 @@ static void test_transport(const char *kind)
     }
     if (g_str_equal(kind, "unix")) {
         uri = g_strdup_printf("unix:%s/mig.sock", dir);
+        /* Refused with multifd on either side, then without it. */
+        assert_multifd_refused(&src, &dst, dir, uri);
         migrate_and_check(&src, &dst, boot, uri, LISTEN_FIRST);
     } else if (g_str_equal(kind, "channels")) {
         /*
@@ -648,14 +224,6 @@ static void expect_refused(Side *src, Side *dst, const char *uri,
     assert_source_runs(src);
 }
 
-static void set_bandwidth(QTestState *s, unsigned bytes_per_s)
-{
-    qtest_qmp_assert_success(s,
-                             "{\"execute\": \"migrate-set-parameters\", "
-                             "\"arguments\": {\"max-bandwidth\": %u}}",
-                             bytes_per_s);
-}
-
 static void test_failures(void)
 {
     g_auto(Guest) g = {0};
@@ -801,58 +369,6 @@ static void test_failures(void)
     qtest_remove_tmpdir(dir);
 }
 
-/*
- * A destination given the source's configuration beforehand starts its
- * QEMU as soon as it listens (as QEMU alone is started before its
- * migration), and the stream is handed to that QEMU.  One given less (the
- * accelerator only) starts one too, but the stream brings a different
- * configuration, so it is replaced by one started from the stream's.
- */
-static void test_configured_dest(void)
-{
-    g_auto(Guest) g = {0};
-    g_autofree char *dir = NULL;
-    g_autofree char *uri = NULL;
-    g_autofree char *uri2 = NULL;
-    g_autoptr(Report) boot = report_new();
-    Side src = {.serial = -1}, dst = {.serial = -1}, dst2 = {.serial = -1};
-    int ahead, ahead2, used2;
-
-    if (!guest_or_skip(&g)) {
-        return;
-    }
-    dir = qtest_make_tmpdir();
-    start_source_guest(&src, &g, dir, boot);
-    start_bare_dest(&dst, dir, "dst", "-incoming defer");
-    configure_guest(dst.qmp, &g, dir);
-    g_assert_cmpint(qtest_child_pid(dst.qmp, 0), ==, 0);
-    uri = g_strdup_printf("unix:%s/mig.sock", dir);
-    incoming(dst.qmp, uri);
-    ahead = qtest_child_pid(dst.qmp, 30 * 1000);
-    g_assert_cmpint(ahead, >, 0);
-    /* Still qmpd's destination in its configuration phase. */
-    assert_run_state(dst.qmp, "inmigrate");
-    migrate_and_check(&src, &dst, boot, uri, LISTEN_ALREADY);
-    g_assert_cmpint(qtest_child_pid(dst.qmp, 0), ==, ahead);
-
-    start_bare_dest(&dst2, dir, "dst2", "-incoming defer");
-    qtest_qmp_assert_success(dst2.qmp,
-                             "{\"execute\": \"machine-set\", \"arguments\": "
-                             "{\"accel\": {\"type\": \"tcg\"}}}");
-    uri2 = g_strdup_printf("unix:%s/mig2.sock", dir);
-    incoming(dst2.qmp, uri2);
-    ahead2 = qtest_child_pid(dst2.qmp, 30 * 1000);
-    g_assert_cmpint(ahead2, >, 0);
-    migrate_and_check(&dst, &dst2, boot, uri2, LISTEN_ALREADY);
-    used2 = qtest_child_pid(dst2.qmp, 0);
-    g_assert_cmpint(used2, >, 0);
-    g_assert_cmpint(used2, !=, ahead2);
-    side_clear(&src);
-    side_clear(&dst);
-    side_clear(&dst2);
-    qtest_remove_tmpdir(dir);
-}
-
 /* The built-in machine as the source, a QEMU destination: refused. */
 static void test_builtin_source(void)
 {
@@ -910,6 +426,5 @@ int main(int argc, char **argv)
     g_test_add_func("/qemu-migration/channels", test_channels);
     g_test_add_func("/qemu-migration/file", test_file);
     g_test_add_func("/qemu-migration/exec", test_exec);
-    g_test_add_func("/qemu-migration/configured-dest", test_configured_dest);
     return g_test_run();
 }
