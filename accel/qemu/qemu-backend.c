@@ -19,6 +19,7 @@
 #include "migration/qemu-handoff.h"
 #include "monitor/monitor.h"
 #include "qapi-events.h"
+#include "qemu-backend-internal.h"
 #include "qemu-introspect.h"
 #include "qemu-process.h"
 #include "qemu-qmp-client.h"
@@ -113,7 +114,7 @@ static bool migration_command_goes_to_qemu(const char *command)
     return true;
 }
 
-static JsonNode *error_reply(const char *desc)
+JsonNode *qemu_backend_error_reply(const char *desc)
 {
     JsonObject *err = json_object_new();
     JsonObject *obj = json_object_new();
@@ -142,13 +143,13 @@ static char *reply_error_text(JsonNode *reply)
                                 : "(no description)");
 }
 
-static void forward_reply_cb(JsonNode *reply, void *opaque)
+void qemu_backend_forward_reply_cb(JsonNode *reply, void *opaque)
 {
     MonitorPending *pending = opaque;
     g_autoptr(JsonNode) lost = NULL;
 
     if (reply == NULL) {
-        lost = error_reply("QEMU exited before it answered");
+        lost = qemu_backend_error_reply("QEMU exited before it answered");
         reply = lost;
     }
     monitor_request_complete(pending, reply);
@@ -164,7 +165,7 @@ static void merged_reply(MonitorPending *pending, JsonNode *reply,
     g_autoptr(JsonNode) answer = NULL;
 
     if (obj == NULL || !json_object_has_member(obj, "return")) {
-        forward_reply_cb(reply, pending);
+        qemu_backend_forward_reply_cb(reply, pending);
         return;
     }
     out = json_object_new();
@@ -224,11 +225,14 @@ static bool router_take(const char *command, JsonNode *request,
                         MonitorPending *pending, void *opaque)
 {
     JsonObject *obj = json_node_get_object(request);
-    QemuQmpReplyFn reply_cb = forward_reply_cb;
+    QemuQmpReplyFn reply_cb = qemu_backend_forward_reply_cb;
 
     if (!backend.running || is_local(command) ||
         !migration_command_goes_to_qemu(command)) {
         return false;
+    }
+    if (qemu_migrate_params_take(backend.qmp, command, obj, pending)) {
+        return true;
     }
     if (g_str_equal(command, "migrate-set-capabilities")) {
         /* The client manages QEMU's events from now on. */
@@ -765,6 +769,48 @@ bool qemu_backend_start(const MachineProperties *config,
     monitor_set_request_router(&router, NULL);
     pass_migration_settings(opts->incoming);
     return true;
+}
+
+/* ---- cpr-exec (qemu-cpr.c) ---- */
+
+QemuProcess *qemu_backend_get_process(void)
+{
+    return backend.proc;
+}
+
+QemuQmpClient *qemu_backend_get_qmp(void)
+{
+    return backend.qmp;
+}
+
+GPtrArray *qemu_backend_get_relays(void)
+{
+    return backend.relays;
+}
+
+bool qemu_backend_hides_migration_events(void)
+{
+    return backend.hide_migration_events;
+}
+
+void qemu_backend_install(QemuProcess *proc, QemuQmpClient *qmp,
+                          GPtrArray *relays, const QemuBackendOptions *opts,
+                          bool hide_migration_events)
+{
+    g_return_if_fail(!backend.running && backend.proc == NULL);
+
+    backend.proc = proc;
+    backend.qmp = qmp;
+    backend.relays = relays;
+    backend.running = true;
+    backend.exited = opts->exited;
+    backend.incoming = false;
+    backend.incoming_ended = NULL;
+    backend.saw_shutdown = false;
+    backend.hide_migration_events = hide_migration_events;
+    qemu_qmp_client_go_async(backend.qmp, &client_handlers, NULL);
+    qemu_process_watch(backend.proc, on_process_exit, NULL);
+    monitor_set_request_router(&router, NULL);
 }
 
 bool qemu_backend_is_running(void)
