@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 
 #include "accel/qemu-backend.h"
+#include "accel/qemu-cpr.h"
 #include "chardev/char.h"
 #include "hw/char/serial-isa.h"
 #include "hw/core/machine-board.h"
@@ -282,8 +283,17 @@ void machine_teardown(void)
  */
 static void incoming_qemu_ended(const char *error);
 
-static bool machine_start_in_qemu(bool incoming, GError **errp)
+/* How the QEMU of a guest comes to run it. */
+typedef enum QemuStart {
+    QEMU_START_NEW,      /* started now, boots the guest */
+    QEMU_START_INCOMING, /* started now, waits for a migration stream */
+    QEMU_START_ADOPT,    /* left running by the program cpr-exec replaced */
+} QemuStart;
+
+static bool machine_start_in_qemu(QemuStart how, GError **errp)
 {
+    bool incoming = how == QEMU_START_INCOMING;
+    RunState adopted_state = RUN_STATE_RUNNING;
     g_autoptr(MachineProperties) before = machine_config_snapshot();
     g_autoptr(GPtrArray) serials = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GError) err = NULL;
@@ -303,7 +313,9 @@ static bool machine_start_in_qemu(bool incoming, GError **errp)
     opts.incoming = incoming;
     opts.incoming_ended = incoming ? incoming_qemu_ended : NULL;
     machine_config_freeze();
-    if (!qemu_backend_start(machine_config_get(), serials, &opts, errp)) {
+    if (how == QEMU_START_ADOPT
+            ? !qemu_cpr_adopt(serials, &opts, &adopted_state, errp)
+            : !qemu_backend_start(machine_config_get(), serials, &opts, errp)) {
         machine_config_restore(g_steal_pointer(&before));
         return false;
     }
@@ -316,6 +328,11 @@ static bool machine_start_in_qemu(bool incoming, GError **errp)
     }
     if (incoming) {
         return true; /* in "inmigrate" until the stream is in */
+    }
+    if (how == QEMU_START_ADOPT) {
+        /* The guest never stopped: no event, only QEMU's word on it. */
+        runstate_set(adopted_state);
+        return true;
     }
     /* QEMU's own run state is what query-status reports from now on. */
     runstate_set(backend_options.start_paused ? RUN_STATE_PAUSED
@@ -372,7 +389,7 @@ bool machine_init_complete(GError **errp)
                         "starts when the source's configuration arrives");
             return false;
         }
-        return machine_start_in_qemu(false, errp);
+        return machine_start_in_qemu(QEMU_START_NEW, errp);
     }
     if (!machine_initialize(errp)) {
         return false;
@@ -411,7 +428,7 @@ static bool accel_kind_is(bool in_qemu, GError **errp)
  * fails.
  */
 static bool incoming_prepare(const MachineProperties *stream_cfg, bool in_qemu,
-                             GError **errp)
+                             QemuStart qemu_how, GError **errp)
 {
     g_autoptr(MachineProperties) prior = NULL;
 
@@ -425,7 +442,7 @@ static bool incoming_prepare(const MachineProperties *stream_cfg, bool in_qemu,
         return false;
     }
     if (!machine_init_select_accel(errp) || !accel_kind_is(in_qemu, errp) ||
-        !(in_qemu ? machine_start_in_qemu(true, errp)
+        !(in_qemu ? machine_start_in_qemu(qemu_how, errp)
                   : machine_initialize(errp))) {
         machine_config_restore(g_steal_pointer(&prior));
         machine_object_sync(NULL);
@@ -440,13 +457,19 @@ static bool incoming_prepare(const MachineProperties *stream_cfg, bool in_qemu,
 bool machine_incoming_prepare(const MachineProperties *stream_cfg,
                               GError **errp)
 {
-    return incoming_prepare(stream_cfg, false, errp);
+    return incoming_prepare(stream_cfg, false, QEMU_START_NEW, errp);
 }
 
 bool machine_incoming_prepare_qemu(const MachineProperties *stream_cfg,
                                    GError **errp)
 {
-    return incoming_prepare(stream_cfg, true, errp);
+    return incoming_prepare(stream_cfg, true, QEMU_START_INCOMING, errp);
+}
+
+bool machine_incoming_adopt_qemu(const MachineProperties *stream_cfg,
+                                 GError **errp)
+{
+    return incoming_prepare(stream_cfg, true, QEMU_START_ADOPT, errp);
 }
 
 bool machine_incoming_prepare_cpr(const MachineProperties *stream_cfg,
@@ -463,7 +486,7 @@ bool machine_incoming_prepare_cpr(const MachineProperties *stream_cfg,
         return false;
     }
     cpr_ram = ram;
-    ok = incoming_prepare(stream_cfg, false, errp);
+    ok = incoming_prepare(stream_cfg, false, QEMU_START_NEW, errp);
     cpr_ram = NULL;
     return ok;
 }
@@ -498,6 +521,10 @@ void machine_incoming_abort(void)
 void machine_incoming_finish(RunState source_state)
 {
     g_clear_pointer(&incoming_prior, qapi_free_MachineProperties);
+    if (accel_get_current()->runs_in_qemu) {
+        /* A QEMU adopted by cpr-exec: its run state was learned from it. */
+        return;
+    }
     if (source_state == RUN_STATE_RUNNING && runstate_get_autostart()) {
         vm_start();
     } else if (source_state == RUN_STATE_RUNNING) {

@@ -119,6 +119,15 @@ bool machine_incoming_prepare_qemu(const MachineProperties *stream_cfg,
                                    GError **errp);
 
 /**
+ * machine_incoming_adopt_qemu:
+ * Like machine_incoming_prepare_qemu(), for the program cpr-exec
+ * executed: the QEMU the old program ran is taken over (include/accel/
+ * qemu-cpr.h) instead of started, with its run state.
+ */
+bool machine_incoming_adopt_qemu(const MachineProperties *stream_cfg,
+                                 GError **errp);
+
+/**
  * machine_incoming_prepare_cpr:
  * @ram: (transfer none) (nullable): the guest RAM a cpr-transfer source
  *     handed over (the board takes its own reference), NULL for none
