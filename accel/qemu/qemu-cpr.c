@@ -331,7 +331,7 @@ bool qemu_cpr_adopt(GPtrArray *serial_chardevs, const QemuBackendOptions *opts,
     state = learn_run_state(qmp, deadline, errp);
     if (state == RUN_STATE__MAX ||
         (hide == NULL && !learn_events_capability(qmp, deadline, errp))) {
-        g_prefix_error(errp, "cpr-exec: the adopted QEMU: ");
+        g_prefix_error(errp, "the adopted QEMU: ");
         return false;
     }
     qemu_backend_install(g_steal_pointer(&proc), g_steal_pointer(&qmp),
