@@ -132,6 +132,10 @@ bool cpr_exec_incoming(GError **errp)
                     CPR_STATE_ENV);
         return false;
     }
+    if (cpr_state_get(CPR_STATE_KEY_QEMU_PID) != NULL) {
+        /* A guest run by QEMU: no RAM here, QEMU itself is adopted. */
+        return migration_incoming_cpr_exec_qemu(path, errp);
+    }
     /* The built-in machine has one block, named after its board. */
     for (guint i = 0; i < G_N_ELEMENTS(names) && fd < 0; i++) {
         fd = cpr_state_take_fd(names[i]);

@@ -52,6 +52,7 @@ typedef struct IncomingState {
     bool cpr; /* the machine was built on memory the cpr channel brought */
     RamBlock *exec_ram; /* cpr-exec: the RAM to build the machine on */
     guint ahead_idle;   /* starts what the destination needs beforehand */
+    bool exec_qemu;     /* cpr-exec: the machine is the QEMU left running */
     char *error;
 } IncomingState;
 
@@ -66,6 +67,7 @@ static void incoming_release(void)
     }
     ram_migration_load_reset();
     g_clear_pointer(&in.exec_ram, ram_block_unref);
+    in.exec_qemu = false;
     g_clear_pointer(&in.stream, mig_stream_free);
     g_clear_pointer(&in.lv, loadvm_free);
     g_clear_pointer(&in.listener, mig_listener_free);
@@ -453,6 +455,52 @@ bool migration_incoming_cpr_exec(const MigrationAddress *addr, RamBlock *ram,
     return true;
 }
 
+bool migration_incoming_cpr_exec_qemu(const char *path, GError **errp)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    const GError *serr;
+
+    migration_incoming_allow();
+    /*
+     * The file holds the configuration only, so it is read at once:
+     * QEMU is adopted before the monitors read anything, and a client's
+     * next request already reaches it.
+     */
+    if (!g_file_get_contents(path, &data, &len, &err)) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "cpr-exec: cannot read the state file: %s", err->message);
+        return false;
+    }
+    in.exec_qemu = true;
+    migration_set_status(&in.status, MIGRATION_STATUS_SETUP);
+    migration_set_status(&in.status, MIGRATION_STATUS_ACTIVE);
+    in.stream = mig_stream_new();
+    mig_stream_feed(in.stream, data, len);
+    mig_stream_feed_eof(in.stream);
+    in.lv = loadvm_new(NULL);
+    global_state_reset();
+    switch (loadvm_step(in.lv, in.stream)) {
+    case LOADVM_DONE:
+        incoming_complete();
+        mig_cpr_qemu_incoming_done();
+        return true;
+    case LOADVM_ERROR:
+        serr = mig_stream_get_error(in.stream);
+        g_set_error(&err, QMPD_ERROR, QMPD_ERROR_GENERIC, "cpr-exec: %s",
+                    serr->message);
+        break;
+    case LOADVM_MORE:
+        g_set_error(&err, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "cpr-exec: the state file '%s' ends early", path);
+        break;
+    }
+    incoming_fail(false, err->message);
+    g_propagate_error(errp, g_steal_pointer(&err));
+    return false;
+}
+
 bool migration_incoming_main_connected(void)
 {
     return in.ch != NULL || in.lv != NULL;
@@ -468,6 +516,13 @@ static bool incoming_apply_config(const MachineProperties *cfg, GError **errp)
                         "from the one the cpr channel brought");
             return false;
         }
+        return true;
+    }
+    if (in.exec_qemu) {
+        if (!mig_sys()->incoming_adopt_qemu(cfg, errp)) {
+            return false;
+        }
+        in.prepared = true;
         return true;
     }
     if (in.exec_ram != NULL) {

@@ -166,6 +166,47 @@ bool mig_qemu_incoming_handed(void);
 void mig_qemu_shutdown(void);
 
 /**
+ * mig_qemu_outgoing_forget:
+ * Forgets how the last hand-off ended (another kind of migration
+ * starts); nothing while one runs.
+ */
+void mig_qemu_outgoing_forget(void);
+
+/* ---- cpr-exec while QEMU runs the guest (cpr-exec-qemu.c) ---- */
+
+/**
+ * mig_cpr_qemu_start:
+ * The "migrate" of a QEMU-run guest in mode cpr-exec: checks, quiesces
+ * (ops->qemu_cpr_quiesce), then, from the main loop once the reply went
+ * out, writes the state file and executes cpr-exec-command.  A failure
+ * after the checks is reported by query-migrate.
+ */
+bool mig_cpr_qemu_start(const MigrationAddress *addr,
+                        const MigrationSystemOps *ops, GError **errp);
+
+/** mig_cpr_qemu_active: Returns: such a cpr-exec is under way. */
+bool mig_cpr_qemu_active(void);
+
+/**
+ * mig_cpr_qemu_holds_query:
+ * Returns: query-migrate is qmpd's, not QEMU's: a cpr-exec of qmpd ran
+ * (or, in the new program, completed) last.
+ */
+bool mig_cpr_qemu_holds_query(void);
+
+/** mig_cpr_qemu_query: Returns: (transfer full) (nullable): its status. */
+MigrationInfo *mig_cpr_qemu_query(void);
+
+/** mig_cpr_qemu_incoming_done: the new program took QEMU over. */
+void mig_cpr_qemu_incoming_done(void);
+
+/** mig_cpr_qemu_forget: another migration starts. */
+void mig_cpr_qemu_forget(void);
+
+/** mig_cpr_qemu_shutdown: process exit. */
+void mig_cpr_qemu_shutdown(void);
+
+/**
  * migration_incoming_ended:
  * @error: (nullable): NULL for success
  *
@@ -238,6 +279,16 @@ bool cpr_exec_incoming(GError **errp);
  */
 bool migration_incoming_cpr_exec(const MigrationAddress *addr, RamBlock *ram,
                                  GError **errp);
+
+/**
+ * migration_incoming_cpr_exec_qemu:
+ * @path: the state file of a QEMU-run guest's cpr-exec
+ *
+ * Loads it at once (it holds the configuration only) as an incoming
+ * migration whose machine is the QEMU the old program left
+ * (MigrationSystemOps.incoming_adopt_qemu).
+ */
+bool migration_incoming_cpr_exec_qemu(const char *path, GError **errp);
 
 /** cpr_out_close: ends the source's side (at the end of the migration). */
 void cpr_out_close(void);

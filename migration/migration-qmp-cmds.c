@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "accel/qemu-backend.h"
+#include "accel/qemu-cpr.h"
 #include "chardev/char.h"
 #include "hw/core/machine-board.h"
 #include "migration-internal.h"
@@ -71,8 +72,17 @@ static void cpr_exec_save_chardev(Chardev *chr, void *opaque)
 
 static void cpr_exec_save(void)
 {
+    bool qemu = qemu_backend_is_running();
+
+    /* QEMU's events wait in its socket from here, not in a monitor. */
+    if (qemu) {
+        qemu_cpr_prepare_exec();
+    }
     monitor_flush_all(CPR_EXEC_FLUSH_TIMEOUT_MS);
     chardev_foreach(cpr_exec_save_chardev, NULL);
+    if (qemu) {
+        qemu_cpr_save();
+    }
 }
 
 static const MigrationSystemOps system_ops = {
@@ -91,6 +101,9 @@ static const MigrationSystemOps system_ops = {
     .incoming_start_ahead = machine_incoming_start_ahead,
     .incoming_stop_ahead = machine_incoming_stop_ahead,
     .cpr_exec_save = cpr_exec_save,
+    .qemu_cpr_quiesce = qemu_cpr_quiesce,
+    .qemu_cpr_resume = qemu_cpr_resume,
+    .incoming_adopt_qemu = machine_incoming_adopt_qemu,
 };
 
 /* Every entry point binds first, so no start-up call order is needed. */

@@ -50,7 +50,7 @@ bool migration_status_is_running(MigrationStatus s)
 bool migration_is_active(void)
 {
     return migration_outgoing_running() || migration_incoming_running() ||
-           mig_qemu_outgoing_active();
+           mig_qemu_outgoing_active() || mig_cpr_qemu_active();
 }
 
 /*
@@ -92,6 +92,9 @@ MigrationInfo *migration_query(void)
 {
     MigrationInfo *info = mig_qemu_outgoing_query();
 
+    if (info == NULL) {
+        info = mig_cpr_qemu_query();
+    }
     if (info != NULL) {
         return info;
     }
@@ -107,5 +110,6 @@ void migration_shutdown(void)
     migration_outgoing_shutdown();
     migration_incoming_shutdown();
     mig_qemu_shutdown();
+    mig_cpr_qemu_shutdown();
     migration_fds_close_all();
 }

@@ -225,6 +225,13 @@ bool migration_set_capabilities(const MigrationCapabilityStatusList *list,
     return true;
 }
 
+void migration_capability_mirror(MigrationCapability cap, bool state)
+{
+    g_return_if_fail(cap < MIGRATION_CAPABILITY__MAX);
+
+    caps[cap] = state;
+}
+
 MigrationCapabilityStatusList *migration_query_capabilities(void)
 {
     MigrationCapabilityStatusList *head = NULL, **tail = &head;

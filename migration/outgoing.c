@@ -586,13 +586,17 @@ bool migration_outgoing_start(const MigrationAddress *addr,
         return false;
     }
     if (mig_sys()->guest_in_qemu != NULL && mig_sys()->guest_in_qemu()) {
-        if (cpr_addr != NULL ||
-            migration_parameters_get()->mode == MIG_MODE_CPR_EXEC) {
+        if (cpr_addr != NULL) {
             g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
-                        "%s of a guest run by QEMU is not supported",
-                        cpr_addr != NULL ? "cpr-transfer" : "cpr-exec");
+                        "cpr-transfer of a guest run by QEMU is not "
+                        "supported");
             return false;
         }
+        if (migration_parameters_get()->mode == MIG_MODE_CPR_EXEC) {
+            /* qmpd itself is replaced; QEMU and its guest stay as they are. */
+            return mig_cpr_qemu_start(addr, mig_sys(), errp);
+        }
+        mig_cpr_qemu_forget();
         return mig_qemu_outgoing_start(addr, mig_sys(), errp);
     }
     if (cpr_addr != NULL) {

@@ -673,7 +673,17 @@ void migration_qemu_incoming_ended(const char *error)
 
 bool migration_qemu_owns_query(void)
 {
-    return hout.status == MIGRATION_STATUS_NONE;
+    return hout.status == MIGRATION_STATUS_NONE && !mig_cpr_qemu_holds_query();
+}
+
+void mig_qemu_outgoing_forget(void)
+{
+    if (mig_qemu_outgoing_active() || hout.handing) {
+        return;
+    }
+    hout_release();
+    g_clear_pointer(&hout.error, g_free);
+    hout.status = MIGRATION_STATUS_NONE;
 }
 
 bool migration_qemu_before_handoff(void)

@@ -253,7 +253,8 @@ static void hmp_run_input(Monitor *mon)
         return; /* an answer came back inside hmp_forward() */
     }
     mon->hmp_running = true;
-    while (used < mon->input->len && !mon->hmp_waiting) {
+    while (used < mon->input->len && !mon->hmp_waiting &&
+           !monitor_input_paused()) {
         char ch = mon->input->str[used++];
 
         if (ch == '\r') {
@@ -307,7 +308,15 @@ static gsize monitor_hmp_can_read(void *opaque)
     Monitor *mon = opaque;
 
     /* While QEMU answers a line, later ones wait in the socket. */
-    return mon->hmp_waiting ? 0 : HMP_MAX_LINE;
+    return mon->hmp_waiting || monitor_input_paused() ? 0 : HMP_MAX_LINE;
+}
+
+void monitor_hmp_resume(Monitor *mon)
+{
+    hmp_run_input(mon);
+    if (!mon->hmp_waiting) {
+        chardev_accept_input(mon->chr);
+    }
 }
 
 static void monitor_hmp_read(void *opaque, const guint8 *buf, gsize len)

@@ -78,6 +78,9 @@ void monitor_set_cur(Monitor *mon);
 void monitor_write(Monitor *mon, const char *text, gsize len);
 void monitor_printf(Monitor *mon, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
+/* monitor_set_input_paused() is in force (monitor.c). */
+bool monitor_input_paused(void);
+
 /* The request router (monitor.c); NULL when none is installed. */
 const MonitorRequestRouter *monitor_request_router(void **ret_opaque);
 
@@ -95,6 +98,8 @@ void hmp_help(Monitor *mon, char **argv);
 void monitor_hmp_run_line(Monitor *mon, const char *line);
 bool monitor_hmp_setup(Monitor *mon, GError **errp);
 void monitor_hmp_free(Monitor *mon);
+/* Runs the lines that waited while input was paused, and reads again. */
+void monitor_hmp_resume(Monitor *mon);
 /* The answer to a line forwarded as human-monitor-command has come. */
 void monitor_hmp_complete(Monitor *mon, JsonNode *reply);
 JsonNode *monitor_run_command(const char *name, JsonObject *args,

@@ -63,6 +63,38 @@ MonitorOptions *monitor_options_parse(const char *spec, GError **errp)
 
 static const MonitorRequestRouter *request_router;
 static void *request_router_opaque;
+/* cpr-exec of a QEMU-run guest: no monitor reads or runs requests. */
+static bool input_paused;
+
+bool monitor_input_paused(void)
+{
+    return input_paused;
+}
+
+void monitor_set_input_paused(bool paused)
+{
+    if (input_paused == paused) {
+        return;
+    }
+    input_paused = paused;
+    if (paused) {
+        return;
+    }
+    /* What waited runs now, and each peer is read again. */
+    for (guint i = 0; monitors != NULL && i < monitors->len; i++) {
+        Monitor *mon = g_ptr_array_index(monitors, i);
+
+        if (mon->chr == NULL) {
+            continue;
+        }
+        if (mon->mode == MONITOR_MODE_CONTROL) {
+            monitor_qmp_drain(mon);
+            chardev_accept_input(mon->chr);
+        } else {
+            monitor_hmp_resume(mon);
+        }
+    }
+}
 
 void monitor_set_request_router(const MonitorRequestRouter *router,
                                 void *opaque)

@@ -201,7 +201,8 @@ void monitor_qmp_drain(Monitor *mon)
      * until it does (monitor_qmp_output_drained resumes); one chunk of input
      * can hold thousands of requests for large replies.
      */
-    while (!mon->awaiting_reply && !g_queue_is_empty(mon->queue) &&
+    while (!mon->awaiting_reply && !monitor_input_paused() &&
+           !g_queue_is_empty(mon->queue) &&
            chardev_output_pending(mon->chr) <= CHARDEV_OUTPUT_HIGH_WATER) {
         QueuedRequest *q = g_queue_pop_head(mon->queue);
 
@@ -236,6 +237,9 @@ static gsize monitor_qmp_can_read(void *opaque)
 {
     Monitor *mon = opaque;
 
+    if (monitor_input_paused()) {
+        return 0;
+    }
     /* A client that outruns the router waits; nothing piles up here. */
     return g_queue_get_length(mon->queue) >= QMP_QUEUE_MAX ? 0 : QMP_READ_CHUNK;
 }

@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 
 #include "accel/qemu-backend.h"
+#include "accel/qemu-cpr.h"
 #include "chardev/char.h"
 #include "hw/char/serial-isa.h"
 #include "hw/core/machine-board.h"
@@ -288,6 +289,13 @@ static void incoming_qemu_ended(const char *error);
  */
 static MachineProperties *ahead_config;
 
+/* How the QEMU of a guest comes to run it. */
+typedef enum QemuStart {
+    QEMU_START_NEW,      /* started now, boots the guest */
+    QEMU_START_INCOMING, /* started now (or ahead), waits for a stream */
+    QEMU_START_ADOPT,    /* left running by the program cpr-exec replaced */
+} QemuStart;
+
 /* The options qmpd's command line gives QEMU for the current config. */
 static bool qemu_start_options(bool incoming, GPtrArray *serials,
                                QemuBackendOptions *opts, GError **errp)
@@ -348,8 +356,30 @@ void machine_incoming_start_ahead(void)
     ahead_config = g_steal_pointer(&frozen);
 }
 
-static bool machine_start_in_qemu(bool incoming, GError **errp)
+/* Starts (or takes over) QEMU for the frozen configuration. */
+static bool qemu_start(QemuStart how, GPtrArray *serials,
+                       QemuBackendOptions *opts, RunState *adopted_state,
+                       GError **errp)
 {
+    if (how == QEMU_START_ADOPT) {
+        return qemu_cpr_adopt(serials, opts, adopted_state, errp);
+    }
+    if (how == QEMU_START_INCOMING && ahead_config != NULL &&
+        qemu_backend_is_ahead() &&
+        machine_config_equal(ahead_config, machine_config_get())) {
+        /* The QEMU started ahead is the one this stream needs. */
+        g_clear_pointer(&ahead_config, qapi_free_MachineProperties);
+        qemu_backend_adopt(opts);
+        return true;
+    }
+    machine_incoming_stop_ahead();
+    return qemu_backend_start(machine_config_get(), serials, opts, errp);
+}
+
+static bool machine_start_in_qemu(QemuStart how, GError **errp)
+{
+    bool incoming = how == QEMU_START_INCOMING;
+    RunState adopted_state = RUN_STATE_RUNNING;
     g_autoptr(MachineProperties) before = machine_config_snapshot();
     g_autoptr(GPtrArray) serials = g_ptr_array_new_with_free_func(g_free);
     QemuBackendOptions opts;
@@ -358,17 +388,9 @@ static bool machine_start_in_qemu(bool incoming, GError **errp)
         return false;
     }
     machine_config_freeze();
-    if (incoming && ahead_config != NULL && qemu_backend_is_ahead() &&
-        machine_config_equal(ahead_config, machine_config_get())) {
-        /* The QEMU started ahead is the one this stream needs. */
-        g_clear_pointer(&ahead_config, qapi_free_MachineProperties);
-        qemu_backend_adopt(&opts);
-    } else {
-        machine_incoming_stop_ahead();
-        if (!qemu_backend_start(machine_config_get(), serials, &opts, errp)) {
-            machine_config_restore(g_steal_pointer(&before));
-            return false;
-        }
+    if (!qemu_start(how, serials, &opts, &adopted_state, errp)) {
+        machine_config_restore(g_steal_pointer(&before));
+        return false;
     }
     if (opts.memory_backend != NULL) {
         /* QEMU's RAM is built from it: in use until qmpd exits */
@@ -379,6 +401,11 @@ static bool machine_start_in_qemu(bool incoming, GError **errp)
     }
     if (incoming) {
         return true; /* in "inmigrate" until the stream is in */
+    }
+    if (how == QEMU_START_ADOPT) {
+        /* The guest never stopped: no event, only QEMU's word on it. */
+        runstate_set(adopted_state);
+        return true;
     }
     /* QEMU's own run state is what query-status reports from now on. */
     runstate_set(backend_options.start_paused ? RUN_STATE_PAUSED
@@ -435,7 +462,7 @@ bool machine_init_complete(GError **errp)
                         "starts when the source's configuration arrives");
             return false;
         }
-        return machine_start_in_qemu(false, errp);
+        return machine_start_in_qemu(QEMU_START_NEW, errp);
     }
     if (!machine_initialize(errp)) {
         return false;
@@ -474,7 +501,7 @@ static bool accel_kind_is(bool in_qemu, GError **errp)
  * fails.
  */
 static bool incoming_prepare(const MachineProperties *stream_cfg, bool in_qemu,
-                             GError **errp)
+                             QemuStart qemu_how, GError **errp)
 {
     g_autoptr(MachineProperties) prior = NULL;
 
@@ -488,7 +515,7 @@ static bool incoming_prepare(const MachineProperties *stream_cfg, bool in_qemu,
         return false;
     }
     if (!machine_init_select_accel(errp) || !accel_kind_is(in_qemu, errp) ||
-        !(in_qemu ? machine_start_in_qemu(true, errp)
+        !(in_qemu ? machine_start_in_qemu(qemu_how, errp)
                   : machine_initialize(errp))) {
         machine_config_restore(g_steal_pointer(&prior));
         machine_object_sync(NULL);
@@ -503,13 +530,19 @@ static bool incoming_prepare(const MachineProperties *stream_cfg, bool in_qemu,
 bool machine_incoming_prepare(const MachineProperties *stream_cfg,
                               GError **errp)
 {
-    return incoming_prepare(stream_cfg, false, errp);
+    return incoming_prepare(stream_cfg, false, QEMU_START_NEW, errp);
 }
 
 bool machine_incoming_prepare_qemu(const MachineProperties *stream_cfg,
                                    GError **errp)
 {
-    return incoming_prepare(stream_cfg, true, errp);
+    return incoming_prepare(stream_cfg, true, QEMU_START_INCOMING, errp);
+}
+
+bool machine_incoming_adopt_qemu(const MachineProperties *stream_cfg,
+                                 GError **errp)
+{
+    return incoming_prepare(stream_cfg, true, QEMU_START_ADOPT, errp);
 }
 
 bool machine_incoming_prepare_cpr(const MachineProperties *stream_cfg,
@@ -531,7 +564,7 @@ bool machine_incoming_prepare_cpr(const MachineProperties *stream_cfg,
         return false;
     }
     cpr_ram = ram;
-    ok = incoming_prepare(stream_cfg, false, errp);
+    ok = incoming_prepare(stream_cfg, false, QEMU_START_NEW, errp);
     cpr_ram = NULL;
     return ok;
 }
@@ -566,6 +599,10 @@ void machine_incoming_abort(void)
 void machine_incoming_finish(RunState source_state)
 {
     g_clear_pointer(&incoming_prior, qapi_free_MachineProperties);
+    if (accel_get_current()->runs_in_qemu) {
+        /* A QEMU adopted by cpr-exec: its run state was learned from it. */
+        return;
+    }
     if (source_state == RUN_STATE_RUNNING && runstate_get_autostart()) {
         vm_start();
     } else if (source_state == RUN_STATE_RUNNING) {

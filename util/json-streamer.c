@@ -88,6 +88,14 @@ gsize json_streamer_pending_size(const JsonStreamer *js)
     return js->buf->len;
 }
 
+const char *json_streamer_pending_text(const JsonStreamer *js, gsize *ret_len)
+{
+    g_return_val_if_fail(js != NULL, NULL);
+
+    *ret_len = js->buf->len;
+    return js->buf->str;
+}
+
 static void emit_error(JsonStreamer *js, GError *err)
 {
     js->fn(js->opaque, NULL, err);

@@ -20,6 +20,7 @@
 #include "monitor/monitor.h"
 #include "qapi-events.h"
 #include "qapi/util.h"
+#include "qemu-backend-internal.h"
 #include "qemu-introspect.h"
 #include "qemu-process.h"
 #include "qemu-qmp-client.h"
@@ -129,7 +130,7 @@ static bool migration_command_goes_to_qemu(const char *command)
     return true;
 }
 
-static JsonNode *error_reply(const char *desc)
+JsonNode *qemu_backend_error_reply(const char *desc)
 {
     JsonObject *err = json_object_new();
     JsonObject *obj = json_object_new();
@@ -158,13 +159,13 @@ static char *reply_error_text(JsonNode *reply)
                                 : "(no description)");
 }
 
-static void forward_reply_cb(JsonNode *reply, void *opaque)
+void qemu_backend_forward_reply_cb(JsonNode *reply, void *opaque)
 {
     MonitorPending *pending = opaque;
     g_autoptr(JsonNode) lost = NULL;
 
     if (reply == NULL) {
-        lost = error_reply("QEMU exited before it answered");
+        lost = qemu_backend_error_reply("QEMU exited before it answered");
         reply = lost;
     }
     monitor_request_complete(pending, reply);
@@ -180,7 +181,7 @@ static void merged_reply(MonitorPending *pending, JsonNode *reply,
     g_autoptr(JsonNode) answer = NULL;
 
     if (obj == NULL || !json_object_has_member(obj, "return")) {
-        forward_reply_cb(reply, pending);
+        qemu_backend_forward_reply_cb(reply, pending);
         return;
     }
     out = json_object_new();
@@ -259,7 +260,7 @@ static void set_capabilities_reply_cb(JsonNode *reply, void *opaque)
         mirror_capabilities(call->arguments);
     }
     g_clear_pointer(&call->arguments, json_node_unref);
-    forward_reply_cb(reply, call->pending);
+    qemu_backend_forward_reply_cb(reply, call->pending);
     g_free(call);
 }
 
@@ -275,8 +276,9 @@ static void start_postcopy_early(MonitorPending *pending)
 
     if (!migration_capability_enabled(MIGRATION_CAPABILITY_POSTCOPY_RAM)) {
         /* QEMU's words for the same request. */
-        reply = error_reply("Enable postcopy with migrate_set_capability "
-                            "before the start of migration");
+        reply = qemu_backend_error_reply(
+            "Enable postcopy with migrate_set_capability "
+            "before the start of migration");
     } else {
         JsonObject *obj = json_object_new();
 
@@ -295,7 +297,7 @@ static bool router_take(const char *command, JsonNode *request,
     JsonNode *arguments = json_object_has_member(obj, "arguments")
                               ? json_object_get_member(obj, "arguments")
                               : NULL;
-    QemuQmpReplyFn reply_cb = forward_reply_cb;
+    QemuQmpReplyFn reply_cb = qemu_backend_forward_reply_cb;
     void *reply_opaque = pending;
 
     if (g_str_equal(command, "migrate") && !migration_is_active()) {
@@ -313,6 +315,9 @@ static bool router_take(const char *command, JsonNode *request,
     if (g_str_equal(command, "migrate-start-postcopy") &&
         migration_qemu_before_handoff()) {
         start_postcopy_early(pending);
+        return true;
+    }
+    if (qemu_migrate_params_take(backend.qmp, command, obj, pending)) {
         return true;
     }
     if (g_str_equal(command, "migrate-set-capabilities")) {
@@ -896,6 +901,48 @@ bool qemu_backend_start(const MachineProperties *config,
     }
     qemu_backend_adopt(opts);
     return true;
+}
+
+/* ---- cpr-exec (qemu-cpr.c) ---- */
+
+QemuProcess *qemu_backend_get_process(void)
+{
+    return backend.proc;
+}
+
+QemuQmpClient *qemu_backend_get_qmp(void)
+{
+    return backend.qmp;
+}
+
+GPtrArray *qemu_backend_get_relays(void)
+{
+    return backend.relays;
+}
+
+bool qemu_backend_hides_migration_events(void)
+{
+    return backend.hide_migration_events;
+}
+
+void qemu_backend_install(QemuProcess *proc, QemuQmpClient *qmp,
+                          GPtrArray *relays, const QemuBackendOptions *opts,
+                          bool hide_migration_events)
+{
+    g_return_if_fail(!backend.running && backend.proc == NULL);
+
+    backend.proc = proc;
+    backend.qmp = qmp;
+    backend.relays = relays;
+    backend.running = true;
+    backend.exited = opts->exited;
+    backend.incoming = false;
+    backend.incoming_ended = NULL;
+    backend.saw_shutdown = false;
+    backend.hide_migration_events = hide_migration_events;
+    qemu_qmp_client_go_async(backend.qmp, &client_handlers, NULL);
+    qemu_process_watch(backend.proc, on_process_exit, NULL);
+    monitor_set_request_router(&router, NULL);
 }
 
 bool qemu_backend_is_running(void)

@@ -2,15 +2,20 @@
 /*
  * Starting, watching and ending the QEMU child (qemu-process.h).  The
  * child's stdout and stderr share one pipe whose lines go to qmpd's
- * stderr prefixed "qemu: ", so one log tells both stories.
+ * stderr prefixed "qemu: ", so one log tells both stories.  A child
+ * adopted after cpr-exec has no GSubprocess (that object died with the
+ * old program): it is watched by PID with a GLib child watch instead.
  */
 
 #include "prelude.h"
 
+#include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gio/gunixinputstream.h>
@@ -22,8 +27,13 @@
 #define QEMU_DEFAULT_BINARY "qemu-system-x86_64"
 
 struct QemuProcess {
-    GSubprocess *proc;
+    GSubprocess *proc; /* NULL for an adopted child */
+    GPid pid;
+    int wait_status; /* an adopted child's, once exit_seen */
+    guint child_watch;
     GDataInputStream *output;
+    /* The start of a line the old program had read (adopted child). */
+    GString *partial;
     char *first_line;
     bool output_done;
     bool exit_seen;
@@ -86,6 +96,13 @@ static void maybe_report_exit(QemuProcess *p)
 
 static void log_line(QemuProcess *p, const char *line)
 {
+    g_autofree char *joined = NULL;
+
+    if (p->partial != NULL && p->partial->len > 0) {
+        joined = g_strconcat(p->partial->str, line, NULL);
+        g_string_truncate(p->partial, 0);
+        line = joined;
+    }
     if (p->first_line == NULL && line[0] != '\0') {
         p->first_line = g_strdup(line);
     }
@@ -131,7 +148,89 @@ QemuProcess *qemu_process_spawn(const char *const *argv, QemuFdMap *fds,
     }
     p->cancel = g_cancellable_new();
     p->output = g_data_input_stream_new(g_subprocess_get_stdout_pipe(p->proc));
+    p->pid =
+        (GPid)g_ascii_strtoll(g_subprocess_get_identifier(p->proc), NULL, 10);
     return g_steal_pointer(&p);
+}
+
+QemuProcess *qemu_process_adopt(GPid pid, int output_fd, const char *pending,
+                                gsize pending_len)
+{
+    QemuProcess *p = g_new0(QemuProcess, 1);
+    g_autoptr(GInputStream) base = g_unix_input_stream_new(output_fd, TRUE);
+    const char *end = pending + pending_len;
+    const char *nl;
+
+    p->pid = pid;
+    p->cancel = g_cancellable_new();
+    p->output = g_data_input_stream_new(base);
+    p->partial = g_string_new(NULL);
+    /* Whole lines the old program had read are logged now, the rest later. */
+    while (pending < end && (nl = memchr(pending, '\n', end - pending))) {
+        g_autofree char *line = g_strndup(pending, nl - pending);
+
+        log_line(p, line);
+        pending = nl + 1;
+    }
+    g_string_append_len(p->partial, pending, end - pending);
+    return p;
+}
+
+GPid qemu_process_get_pid(QemuProcess *p)
+{
+    return p->pid;
+}
+
+int qemu_process_get_output_fd(QemuProcess *p)
+{
+    GInputStream *base =
+        g_filter_input_stream_get_base_stream(G_FILTER_INPUT_STREAM(p->output));
+
+    return g_unix_input_stream_get_fd(G_UNIX_INPUT_STREAM(base));
+}
+
+GBytes *qemu_process_get_output_pending(QemuProcess *p)
+{
+    gsize len = 0;
+    const void *buf = g_buffered_input_stream_peek_buffer(
+        G_BUFFERED_INPUT_STREAM(p->output), &len);
+    GByteArray *a = g_byte_array_new();
+
+    if (p->partial != NULL) {
+        g_byte_array_append(a, (const guint8 *)p->partial->str,
+                            p->partial->len);
+    }
+    g_byte_array_append(a, buf, len);
+    return g_byte_array_free_to_bytes(a);
+}
+
+/* SIGKILL, to either kind of child. */
+static void process_kill(QemuProcess *p)
+{
+    if (p->proc != NULL) {
+        g_subprocess_force_exit(p->proc);
+    } else if (!p->exit_seen) {
+        kill(p->pid, SIGKILL);
+    }
+}
+
+/* Blocks until the child has exited and is reaped. */
+static void process_wait(QemuProcess *p)
+{
+    int status;
+
+    if (p->proc != NULL) {
+        g_subprocess_wait(p->proc, NULL, NULL);
+        return;
+    }
+    if (p->exit_seen) {
+        return;
+    }
+    /* The watch would reap it too: only one may. */
+    g_clear_handle_id(&p->child_watch, g_source_remove);
+    while (waitpid(p->pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    p->wait_status = status;
 }
 
 const char *qemu_process_first_error(QemuProcess *p)
@@ -162,7 +261,7 @@ void qemu_process_reap(QemuProcess *p, bool kill, int timeout_ms)
     gint64 deadline = g_get_monotonic_time() + timeout_ms * 1000;
 
     if (kill) {
-        g_subprocess_force_exit(p->proc);
+        process_kill(p);
     }
     /* The pipe ends when the child (and anything it forked) is gone. */
     while (!p->output_done && output_ready(p, deadline)) {
@@ -176,9 +275,9 @@ void qemu_process_reap(QemuProcess *p, bool kill, int timeout_ms)
         log_line(p, line);
     }
     if (!p->output_done) {
-        g_subprocess_force_exit(p->proc);
+        process_kill(p);
     }
-    g_subprocess_wait(p->proc, NULL, NULL);
+    process_wait(p);
     p->exit_seen = true;
 }
 
@@ -195,12 +294,27 @@ static void on_wait(GObject *src, GAsyncResult *res, gpointer opaque)
     maybe_report_exit(p);
 }
 
+static void on_child_exit(GPid pid, gint status, gpointer opaque)
+{
+    QemuProcess *p = opaque;
+
+    p->child_watch = 0;
+    p->wait_status = status;
+    p->exit_seen = true;
+    maybe_report_exit(p);
+}
+
 void qemu_process_watch(QemuProcess *p, void (*exited)(void *opaque),
                         void *opaque)
 {
     p->exited = exited;
     p->opaque = opaque;
-    g_subprocess_wait_async(p->proc, p->cancel, on_wait, p);
+    if (p->proc != NULL) {
+        g_subprocess_wait_async(p->proc, p->cancel, on_wait, p);
+    } else {
+        /* Any child of this process can be watched, however it began. */
+        p->child_watch = g_child_watch_add(p->pid, on_child_exit, p);
+    }
     g_data_input_stream_read_line_async(p->output, G_PRIORITY_DEFAULT,
                                         p->cancel, on_line, p);
 }
@@ -208,6 +322,18 @@ void qemu_process_watch(QemuProcess *p, void (*exited)(void *opaque),
 char *qemu_process_describe_exit(QemuProcess *p, bool *ret_ok)
 {
     *ret_ok = false;
+    if (p->proc == NULL) {
+        if (WIFEXITED(p->wait_status)) {
+            *ret_ok = WEXITSTATUS(p->wait_status) == 0;
+            return g_strdup_printf("exited with status %d",
+                                   WEXITSTATUS(p->wait_status));
+        }
+        if (WIFSIGNALED(p->wait_status)) {
+            return g_strdup_printf("was killed by signal %d",
+                                   WTERMSIG(p->wait_status));
+        }
+        return g_strdup("ended");
+    }
     if (g_subprocess_get_if_exited(p->proc)) {
         int status = g_subprocess_get_exit_status(p->proc);
 
@@ -229,13 +355,17 @@ void qemu_process_free(QemuProcess *p)
     if (p->cancel != NULL) {
         g_cancellable_cancel(p->cancel);
     }
-    if (p->proc != NULL && !p->exit_seen) {
-        g_subprocess_force_exit(p->proc);
-        g_subprocess_wait(p->proc, NULL, NULL);
+    if (!p->exit_seen) {
+        process_kill(p);
+        process_wait(p);
     }
+    g_clear_handle_id(&p->child_watch, g_source_remove);
     g_clear_object(&p->output);
     g_clear_object(&p->proc);
     g_clear_object(&p->cancel);
+    if (p->partial != NULL) {
+        g_string_free(p->partial, TRUE);
+    }
     g_free(p->first_line);
     g_free(p);
 }

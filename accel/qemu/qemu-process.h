@@ -37,6 +37,31 @@ QemuProcess *qemu_process_spawn(const char *const *argv, QemuFdMap *fds,
                                 guint n_fds, GError **errp);
 
 /**
+ * qemu_process_adopt:
+ * @pid: a child of this process (started by the program cpr-exec
+ *     replaced, with the parent-death signal already set)
+ * @output_fd: (transfer full): the read end of its output pipe
+ * @pending: bytes of output the old program had read but not logged
+ *
+ * Returns: (transfer full): the process, to be watched as a spawned one.
+ */
+QemuProcess *qemu_process_adopt(GPid pid, int output_fd, const char *pending,
+                                gsize pending_len);
+
+/** qemu_process_get_pid: Returns: the child's PID. */
+GPid qemu_process_get_pid(QemuProcess *p);
+
+/** qemu_process_get_output_fd: Returns: (transfer none): the output pipe. */
+int qemu_process_get_output_fd(QemuProcess *p);
+
+/**
+ * qemu_process_get_output_pending:
+ * Returns: (transfer full): output read from the pipe but not logged yet
+ * (the start of a line, or lines waiting for the next read callback).
+ */
+GBytes *qemu_process_get_output_pending(QemuProcess *p);
+
+/**
  * qemu_process_first_error:
  * Returns: (transfer none) (nullable): the first line QEMU printed, if any
  * (QEMU prints its start-up errors as one line each).

@@ -459,6 +459,110 @@ void qemu_qmp_client_go_async(QemuQmpClient *c,
         qmpd_fd_watch_add(c->fd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_readable, c);
 }
 
+/* ---- cpr-exec: handing the channel over, and taking it over ---- */
+
+QemuQmpClient *qemu_qmp_client_adopt(int fd, const char *pending,
+                                     gsize pending_len)
+{
+    QemuQmpClient *c = qemu_qmp_client_new(fd);
+
+    /* Whole messages among them wait in the inbox like any sync read. */
+    json_streamer_feed(c->streamer, pending, pending_len);
+    return c;
+}
+
+int qemu_qmp_client_get_fd(QemuQmpClient *c)
+{
+    return c->fd;
+}
+
+const char *qemu_qmp_client_get_pending(QemuQmpClient *c, gsize *ret_len)
+{
+    return json_streamer_pending_text(c->streamer, ret_len);
+}
+
+bool qemu_qmp_client_is_idle(QemuQmpClient *c)
+{
+    return g_queue_is_empty(c->pending) && c->out_offset >= c->outbuf->len &&
+           g_queue_is_empty(c->fds);
+}
+
+void qemu_qmp_client_set_reading(QemuQmpClient *c, bool reading)
+{
+    g_return_if_fail(c->async);
+
+    if (!reading) {
+        g_clear_handle_id(&c->read_watch, g_source_remove);
+    } else if (c->read_watch == 0 && !c->closed) {
+        c->read_watch = qmpd_fd_watch_add(c->fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                          on_readable, c);
+    }
+}
+
+/* A blocking call's state; freed by whichever of waiter and reply is last. */
+typedef struct WaitCall {
+    bool done;
+    bool abandoned;
+    JsonNode *reply;
+} WaitCall;
+
+static void wait_call_free(WaitCall *w)
+{
+    g_clear_pointer(&w->reply, json_node_unref);
+    g_free(w);
+}
+
+static void wait_reply_cb(JsonNode *reply, void *opaque)
+{
+    WaitCall *w = opaque;
+
+    if (w->abandoned) {
+        wait_call_free(w);
+        return;
+    }
+    w->done = true;
+    w->reply = reply != NULL ? json_node_copy(reply) : NULL;
+}
+
+JsonNode *qemu_qmp_client_call_wait(QemuQmpClient *c, const char *command,
+                                    gint64 deadline, GError **errp)
+{
+    WaitCall *w = g_new0(WaitCall, 1);
+    JsonNode *ret = NULL;
+
+    g_return_val_if_fail(c->async, NULL);
+
+    qemu_qmp_client_send(c, command, NULL, wait_reply_cb, w);
+    while (!w->done && !c->closed) {
+        if (!wait_fd(c, deadline)) {
+            /* The reply may still come; its callback frees the call. */
+            w->abandoned = true;
+            g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                        "%s: QEMU did not answer in time", command);
+            return NULL;
+        }
+        if (!flush_some(c) || !read_some(c)) {
+            client_close(c);
+        }
+    }
+    if (w->reply == NULL) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "%s: QEMU closed its QMP channel", command);
+    } else if (json_object_has_member(json_node_get_object(w->reply),
+                                      "error")) {
+        JsonObject *e = json_object_get_object_member(
+            json_node_get_object(w->reply), "error");
+
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC, "%s: %s", command,
+                    json_object_get_string_member_with_default(e, "desc", "?"));
+    } else {
+        ret = json_node_copy(
+            json_object_get_member(json_node_get_object(w->reply), "return"));
+    }
+    wait_call_free(w);
+    return ret;
+}
+
 void qemu_qmp_client_send(QemuQmpClient *c, const char *command,
                           JsonNode *arguments, QemuQmpReplyFn fn, void *opaque)
 {

@@ -96,3 +96,56 @@ void qemu_qmp_client_send(QemuQmpClient *c, const char *command,
 void qemu_qmp_client_send_fd(QemuQmpClient *c, const char *command,
                              JsonNode *arguments, int fd, QemuQmpReplyFn fn,
                              void *opaque);
+
+/**
+ * qemu_qmp_client_call_wait:
+ *
+ * Runs one command without arguments once the client is async, waiting
+ * for its answer until @deadline.  Replies to earlier requests (which
+ * QEMU answers first) and events are delivered to their handlers
+ * meanwhile, so the callers of those must expect them from here.
+ *
+ * Returns: (transfer full): the "return" value, or NULL with an error
+ * (QEMU's, a closed channel, or no answer in time).
+ */
+JsonNode *qemu_qmp_client_call_wait(QemuQmpClient *c, const char *command,
+                                    gint64 deadline, GError **errp);
+
+/*
+ * cpr-exec (docs/system/cpr.md): the channel survives the exec of qmpd;
+ * the old program hands over its descriptor and the bytes it had read
+ * but not parsed, the new one goes on from there without a greeting.
+ */
+
+/**
+ * qemu_qmp_client_adopt:
+ * @fd: (transfer full): a channel already in command mode
+ * @pending: what the old program's client had read of a message
+ *
+ * Returns: (transfer full): a client in sync mode (for a first query)
+ * that needs no negotiation.
+ */
+QemuQmpClient *qemu_qmp_client_adopt(int fd, const char *pending,
+                                     gsize pending_len);
+
+/**
+ * qemu_qmp_client_set_reading:
+ * Stops (or resumes) reading the channel on the main loop; what QEMU
+ * sends meanwhile waits in the socket.
+ */
+void qemu_qmp_client_set_reading(QemuQmpClient *c, bool reading);
+
+/** qemu_qmp_client_get_fd: Returns: (transfer none): the channel. */
+int qemu_qmp_client_get_fd(QemuQmpClient *c);
+
+/**
+ * qemu_qmp_client_get_pending:
+ * Returns: (transfer none): the start of a message read but not parsed.
+ */
+const char *qemu_qmp_client_get_pending(QemuQmpClient *c, gsize *ret_len);
+
+/**
+ * qemu_qmp_client_is_idle:
+ * Returns: every request was written and answered.
+ */
+bool qemu_qmp_client_is_idle(QemuQmpClient *c);

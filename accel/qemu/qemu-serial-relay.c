@@ -31,6 +31,7 @@ struct QemuSerialRelay {
     guint read_watch;
     guint write_watch;
     bool guest_closed; /* QEMU closed its end */
+    bool paused;       /* cpr-exec: the client's input waits */
     ByteQueue to_guest;
 };
 
@@ -42,6 +43,9 @@ static gsize relay_can_read(void *opaque)
 
     gsize queued = byte_queue_length(&r->to_guest);
 
+    if (r->paused) {
+        return 0;
+    }
     return queued >= RELAY_INPUT_MAX ? 0 : RELAY_INPUT_MAX - queued;
 }
 
@@ -79,7 +83,7 @@ static void relay_flush(QemuSerialRelay *r)
         }
         byte_queue_consume(&r->to_guest, n);
     }
-    if (was_full) {
+    if (was_full && !r->paused) {
         chardev_accept_input(r->chr);
     }
 }
@@ -150,21 +154,44 @@ static gboolean relay_from_guest(int fd, GIOCondition cond, gpointer opaque)
 
 static void relay_watch_guest(QemuSerialRelay *r)
 {
-    if (r->read_watch != 0 || r->guest_closed) {
+    if (r->read_watch != 0 || r->guest_closed || r->paused) {
         return;
     }
     r->read_watch = qmpd_fd_watch_add(r->fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
                                       relay_from_guest, r);
 }
 
+/* A relay on @fd (transfer full, closed on failure) for @chardev_id. */
+static QemuSerialRelay *relay_attach(const char *chardev_id, int fd,
+                                     GError **errp)
+{
+    Chardev *chr = chardev_find(chardev_id);
+    g_autoptr(QemuSerialRelay) r = g_new0(QemuSerialRelay, 1);
+
+    r->fd = fd;
+    /* Until attached, freeing must not copy output to a missing client. */
+    r->guest_closed = true;
+    if (chr == NULL) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "serial: chardev '%s' not found", chardev_id);
+        return NULL;
+    }
+    if (!chardev_set_handlers(chr, &relay_handlers, r, errp)) {
+        return NULL;
+    }
+    r->chr = chr;
+    r->guest_closed = false;
+    relay_watch_guest(r);
+    return g_steal_pointer(&r);
+}
+
 QemuSerialRelay *qemu_serial_relay_new(const char *chardev_id, int *ret_qemu_fd,
                                        GError **errp)
 {
-    Chardev *chr = chardev_find(chardev_id);
     int fds[2];
-    g_autoptr(QemuSerialRelay) r = NULL;
+    QemuSerialRelay *r;
 
-    if (chr == NULL) {
+    if (chardev_find(chardev_id) == NULL) {
         g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
                     "serial: chardev '%s' not found", chardev_id);
         return NULL;
@@ -174,16 +201,56 @@ QemuSerialRelay *qemu_serial_relay_new(const char *chardev_id, int *ret_qemu_fd,
                     "serial: socketpair: %s", g_strerror(errno));
         return NULL;
     }
-    r = g_new0(QemuSerialRelay, 1);
-    r->chr = chr;
-    r->fd = fds[0];
-    if (!chardev_set_handlers(chr, &relay_handlers, r, errp)) {
+    r = relay_attach(chardev_id, fds[0], errp);
+    if (r == NULL) {
         close(fds[1]);
         return NULL;
     }
-    relay_watch_guest(r);
     *ret_qemu_fd = fds[1];
-    return g_steal_pointer(&r);
+    return r;
+}
+
+QemuSerialRelay *qemu_serial_relay_adopt(const char *chardev_id, int fd,
+                                         const guint8 *to_guest, gsize len,
+                                         GError **errp)
+{
+    QemuSerialRelay *r = relay_attach(chardev_id, fd, errp);
+
+    if (r != NULL && len > 0) {
+        byte_queue_append(&r->to_guest, to_guest, len);
+        relay_flush(r);
+    }
+    return r;
+}
+
+const char *qemu_serial_relay_get_chardev_id(QemuSerialRelay *r)
+{
+    return chardev_get_id(r->chr);
+}
+
+int qemu_serial_relay_get_fd(QemuSerialRelay *r)
+{
+    return r->fd;
+}
+
+const guint8 *qemu_serial_relay_get_pending(QemuSerialRelay *r, gsize *ret_len)
+{
+    *ret_len = byte_queue_length(&r->to_guest);
+    return byte_queue_peek(&r->to_guest);
+}
+
+void qemu_serial_relay_pause(QemuSerialRelay *r, bool paused)
+{
+    r->paused = paused;
+    if (paused) {
+        /* The guest's output waits in the socket for whoever reads next. */
+        g_clear_handle_id(&r->read_watch, g_source_remove);
+        /* What the client typed before goes to QEMU now, if it takes it. */
+        relay_flush(r);
+    } else {
+        relay_watch_guest(r);
+        chardev_accept_input(r->chr);
+    }
 }
 
 void qemu_serial_relay_free(QemuSerialRelay *r)

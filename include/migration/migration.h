@@ -87,6 +87,17 @@ typedef struct MigrationSystemOps {
      * flushes the monitors' output.
      */
     void (*cpr_exec_save)(void);
+    /*
+     * cpr-exec of qmpd while QEMU runs the guest (include/accel/qemu-cpr.h).
+     * qemu_cpr_quiesce: stops the clients and waits until QEMU answered
+     * every forwarded request (fails when QEMU migrates); qemu_cpr_resume
+     * undoes it when the exec fails.  incoming_adopt_qemu: like
+     * incoming_prepare_qemu, but takes over the QEMU the old program
+     * left instead of starting one.
+     */
+    bool (*qemu_cpr_quiesce)(GError **errp);
+    void (*qemu_cpr_resume)(void);
+    bool (*incoming_adopt_qemu)(const MachineProperties *cfg, GError **errp);
 } MigrationSystemOps;
 
 /**
@@ -231,6 +242,15 @@ const MigrationParameters *migration_parameters_get(void);
  */
 bool migration_set_capabilities(const MigrationCapabilityStatusList *caps,
                                 GError **errp);
+
+/**
+ * migration_capability_mirror:
+ * Records @cap as @state without the checks of
+ * migration_set_capabilities(), for a copy of a capability another
+ * program enforces (a QEMU-run guest's QEMU, adopted by cpr-exec while
+ * the incoming side of it is still in progress).
+ */
+void migration_capability_mirror(MigrationCapability cap, bool state);
 
 /** migration_query_capabilities: Returns: (transfer full): every one. */
 MigrationCapabilityStatusList *migration_query_capabilities(void);

@@ -167,5 +167,14 @@ void monitor_request_complete(MonitorPending *pending, JsonNode *reply);
  */
 void monitor_broadcast_event(JsonNode *msg);
 
+/**
+ * monitor_set_input_paused:
+ * While paused, no monitor reads from its peer or runs a request it has
+ * already queued (later bytes wait in the socket); answers to requests
+ * taken by the router still go out.  Resuming runs what waited.  The
+ * live update of a QEMU-run guest (cpr-exec) quiesces the monitors so.
+ */
+void monitor_set_input_paused(bool paused);
+
 /** monitor_cleanup: detaches and frees every monitor. */
 void monitor_cleanup(void);

@@ -137,13 +137,23 @@ void machine_incoming_start_ahead(void);
 void machine_incoming_stop_ahead(void);
 
 /**
+ * machine_incoming_adopt_qemu:
+ * Like machine_incoming_prepare_qemu(), for the program cpr-exec
+ * executed: the QEMU the old program ran is taken over (include/accel/
+ * qemu-cpr.h) instead of started, with its run state.
+ */
+bool machine_incoming_adopt_qemu(const MachineProperties *stream_cfg,
+                                 GError **errp);
+
+/**
  * machine_incoming_prepare_cpr:
  * @ram: (transfer none) (nullable): the guest RAM a cpr-transfer source
  *     handed over (the board takes its own reference), NULL for none
  *
  * Like machine_incoming_prepare(), but the board maps @ram instead of
  * allocating RAM.  The configuration must say aux-ram-share=on (it
- * travels from the source unless this destination overrides it).
+ * travels from the source unless this destination overrides it) or name
+ * a shared memory-backend-memfd.
  */
 bool machine_incoming_prepare_cpr(const MachineProperties *stream_cfg,
                                   RamBlock *ram, GError **errp);

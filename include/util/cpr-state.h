@@ -12,6 +12,8 @@
 #include "prelude.h"
 
 #define CPR_STATE_ENV "QMPD_CPR_EXEC"
+/* Present when QEMU runs the guest: the layers that adopt it look here. */
+#define CPR_STATE_KEY_QEMU_PID "qemu-pid"
 
 /** cpr_state_reset: forgets every entry (descriptors stay open). */
 void cpr_state_reset(void);

@@ -71,3 +71,14 @@ void json_streamer_reset(JsonStreamer *js);
  * few escape bytes: an oversized message is scanned, not stored.
  */
 gsize json_streamer_pending_size(const JsonStreamer *js);
+
+/**
+ * json_streamer_pending_text:
+ * @ret_len: (out): bytes of the text
+ *
+ * Returns: (transfer none): the partial message @js holds.  Fed to a
+ * fresh streamer, it puts that one where @js is, exactly when the input
+ * used double quotes only (as QEMU writes): cpr-exec carries a QMP
+ * channel's unparsed bytes over this way.
+ */
+const char *json_streamer_pending_text(const JsonStreamer *js, gsize *ret_len);
