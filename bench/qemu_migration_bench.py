@@ -260,7 +260,7 @@ def minimum(rows, key):
 
 
 def render(results, meta):
-    q, r = results['qmpd'], results['qemu']
+    q, r = results.get('qmpd'), results['qemu']
     qc = results.get('qmpd-configured')
     lines = ['### Run of %s' % meta['date'], '',
              'Medians of %d round(s). Targets from the issue are reported, '
@@ -276,11 +276,14 @@ def render(results, meta):
              '- wall: `migrate` to `completed` on the source; total-time '
              'and downtime: QEMU\'s own figures (for qmpd they start at the '
              'hand-off)',
-             '- qmpd -> qmpd: a bare destination, which starts its QEMU '
-             'once the configuration arrived (inside the measured time)' +
-             ('; qmpd -> qmpd, configured: the destination was given the '
-              'configuration and started its QEMU before `migrate`, as '
-              'QEMU\'s destination is' if qc else ''), '',
+             '- ' + '; '.join(
+                 (['qmpd -> qmpd, bare: the destination starts its QEMU '
+                   'once the configuration arrived (inside the measured '
+                   'time)'] if q else []) +
+                 (['qmpd -> qmpd, configured: the destination was given '
+                   'the configuration and started its QEMU before '
+                   '`migrate`, as QEMU\'s destination is'] if qc else [])),
+             '',
              '| metric | statistic | destination | qmpd -> qmpd (ms) | '
              'QEMU -> QEMU (ms) | ratio / difference | target |',
              '| --- | --- | --- | ---: | ---: | ---: | ---: |']
@@ -336,6 +339,9 @@ def main():
     ap.add_argument('--bandwidth', type=int, default=100 << 30)
     ap.add_argument('--rounds', type=int, default=3)
     ap.add_argument('--boot-timeout', type=float, default=300.0)
+    ap.add_argument('--kinds', default='qmpd,qmpd-configured,qemu',
+                    help='comma-separated subset of qmpd,qmpd-configured,'
+                    'qemu (qemu is always run: the ratios need it)')
     results.add_record_args(ap, 'qemu-migration.json')
     args = ap.parse_args()
     if results.render_record(args, render_record):
@@ -343,12 +349,13 @@ def main():
     for what in ('qmpd', 'qemu', 'kernel', 'initrd'):
         if not getattr(args, what) or not os.path.exists(getattr(args, what)):
             sys.exit('missing %s: %r' % (what, getattr(args, what)))
-    kinds = ('qmpd', 'qmpd-configured', 'qemu')
+    kinds = tuple(k for k in ('qmpd', 'qmpd-configured', 'qemu')
+                  if k in args.kinds.split(',') or k == 'qemu')
     rounds = {k: [] for k in kinds}
     load_start = '%.2f' % os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix='qmpd-qmig-') as tmp:
         for n in range(args.rounds):
-            order = kinds[n % 3:] + kinds[:n % 3]
+            order = kinds[n % len(kinds):] + kinds[:n % len(kinds)]
             for kind in order:
                 fig = run_one(kind, args, tmp, n)
                 print('round %d %s: %s' % (n, kind, fig), flush=True)
