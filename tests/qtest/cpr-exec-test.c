@@ -18,25 +18,6 @@
 #include "libqtest.h"
 #include "migration-helpers.h"
 
-/* The daemon's own command line, as a JSON array for cpr-exec-command. */
-static char *own_command(QTestState *s)
-{
-    g_autofree char *path = g_strdup_printf("/proc/%d/cmdline", qtest_pid(s));
-    g_autofree char *text = NULL;
-    g_autoptr(JsonBuilder) b = json_builder_new();
-    g_autoptr(JsonNode) root = NULL;
-    gsize len = 0;
-
-    g_assert_true(g_file_get_contents(path, &text, &len, NULL));
-    json_builder_begin_array(b);
-    for (gsize off = 0; off < len; off += strlen(text + off) + 1) {
-        json_builder_add_string_value(b, text + off);
-    }
-    json_builder_end_array(b);
-    root = json_builder_get_root(b);
-    return json_to_string(root, FALSE);
-}
-
 static void set_cpr_exec(QTestState *s, const char *command)
 {
     qtest_qmp_assert_success(s,
@@ -69,7 +50,7 @@ static void assert_small_state(QTestState *s)
 static void exec_and_check(QTestState *s, const char *hash)
 {
     int pid = qtest_pid(s);
-    g_autofree char *cmd = own_command(s);
+    g_autofree char *cmd = cpr_exec_own_command(s, NULL);
     g_autofree char *uri = state_uri(s);
     g_autofree char *st = NULL;
     g_autofree char *err = NULL;
@@ -169,7 +150,7 @@ static void test_paused(void)
 {
     g_autoptr(QTestState) s = start_source("-M aux-ram-share=on");
     g_autofree char *hash = ram_hash(s);
-    g_autofree char *cmd = own_command(s);
+    g_autofree char *cmd = cpr_exec_own_command(s, NULL);
     g_autofree char *uri = state_uri(s);
     g_autofree char *st = NULL;
     g_autofree char *hash_after = NULL;

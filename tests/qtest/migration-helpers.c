@@ -336,3 +336,22 @@ void assert_same_guest(QTestState *src, QTestState *dst)
         g_assert_true(g_bytes_equal(mine, bytes));
     }
 }
+
+char *cpr_exec_own_command(QTestState *s, const char *binary)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/cmdline", qtest_pid(s));
+    g_autofree char *text = NULL;
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(JsonNode) root = NULL;
+    gsize len = 0;
+
+    g_assert_true(g_file_get_contents(path, &text, &len, NULL));
+    json_builder_begin_array(b);
+    for (gsize off = 0; off < len; off += strlen(text + off) + 1) {
+        json_builder_add_string_value(
+            b, off == 0 && binary != NULL ? binary : text + off);
+    }
+    json_builder_end_array(b);
+    root = json_builder_get_root(b);
+    return json_to_string(root, FALSE);
+}

@@ -257,3 +257,12 @@ int listen_unix(const char *path);
  * guest RAM that fw_cfg_read() uses.
  */
 void assert_same_guest(QTestState *src, QTestState *dst);
+
+/**
+ * cpr_exec_own_command:
+ * @binary: (nullable): argv[0] to put instead of the daemon's own
+ *
+ * Returns: (transfer full): the daemon's command line (from /proc), as a
+ * JSON array for cpr-exec-command.
+ */
+char *cpr_exec_own_command(QTestState *s, const char *binary);

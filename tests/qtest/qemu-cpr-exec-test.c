@@ -101,26 +101,6 @@ static void live_wait_text(Live *l, const char *text, int max_ms)
     }
 }
 
-/* Every "QMPD-COUNTER N" in the output, in order. */
-static GArray *counters(const char *text)
-{
-    GArray *a = g_array_new(FALSE, FALSE, sizeof(guint64));
-    const char *p = text;
-
-    while ((p = strstr(p, "QMPD-COUNTER ")) != NULL) {
-        char *end;
-        guint64 n;
-
-        p += strlen("QMPD-COUNTER ");
-        n = g_ascii_strtoull(p, &end, 10);
-        if (end != p && (*end == '\r' || *end == '\n')) {
-            g_array_append_val(a, n);
-        }
-        p = end;
-    }
-    return a;
-}
-
 /* Where the last complete line of the output ends. */
 static gsize line_mark(Live *l)
 {
@@ -210,26 +190,6 @@ static bool process_gone(int pid)
     }
     paren = strrchr(text, ')');
     return paren != NULL && paren[1] == ' ' && paren[2] == 'Z';
-}
-
-/* The daemon's own command line, as a JSON array, argv[0] = @binary. */
-static char *own_command(QTestState *s, const char *binary)
-{
-    g_autofree char *path = g_strdup_printf("/proc/%d/cmdline", qtest_pid(s));
-    g_autofree char *text = NULL;
-    g_autoptr(JsonBuilder) b = json_builder_new();
-    g_autoptr(JsonNode) root = NULL;
-    gsize len = 0;
-
-    g_assert_true(g_file_get_contents(path, &text, &len, NULL));
-    json_builder_begin_array(b);
-    for (gsize off = 0; off < len; off += strlen(text + off) + 1) {
-        json_builder_add_string_value(
-            b, off == 0 && binary != NULL ? binary : text + off);
-    }
-    json_builder_end_array(b);
-    root = json_builder_get_root(b);
-    return json_to_string(root, FALSE);
 }
 
 static char *machine_config(QTestState *s)
@@ -333,7 +293,7 @@ static void live_update(Live *l, const char *binary)
 {
     int pid = qtest_pid(l->qmp);
     int qemu = qemu_child(pid);
-    g_autofree char *cmd = own_command(l->qmp, binary);
+    g_autofree char *cmd = cpr_exec_own_command(l->qmp, binary);
     g_autofree char *uri = state_uri(l);
     g_autofree char *config = machine_config(l->qmp);
     g_autofree char *config_after = NULL;

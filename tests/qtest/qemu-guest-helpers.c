@@ -283,3 +283,23 @@ GByteArray *report_bytes(Report *r, const char *key)
     g_assert_cmpuint(bytes->len, ==, size);
     return bytes;
 }
+
+/* Every "QMPD-COUNTER N" in @text, in order. */
+GArray *counters(const char *text)
+{
+    GArray *a = g_array_new(FALSE, FALSE, sizeof(guint64));
+    const char *p = text;
+
+    while ((p = strstr(p, "QMPD-COUNTER ")) != NULL) {
+        char *end;
+        guint64 n;
+
+        p += strlen("QMPD-COUNTER ");
+        n = g_ascii_strtoull(p, &end, 10);
+        if (end != p && (*end == '\r' || *end == '\n')) {
+            g_array_append_val(a, n);
+        }
+        p = end;
+    }
+    return a;
+}

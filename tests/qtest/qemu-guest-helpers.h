@@ -66,3 +66,6 @@ const char *report_get(Report *r, const char *key);
 void assert_reported(Report *r, const char *key, const char *want);
 /* The bytes of a dump: KEY.size, then KEY.hex.0, KEY.hex.1, ... */
 GByteArray *report_bytes(Report *r, const char *key);
+
+/* Every "QMPD-COUNTER N" in @text (the guest's qmpd.counter=1), in order. */
+GArray *counters(const char *text);

@@ -143,26 +143,6 @@ void start_bare_dest(Side *dst, const char *dir, const char *name,
     dst->out = g_string_new(NULL);
 }
 
-/* Every "QMPD-COUNTER N" in @text, in order. */
-GArray *counters(const char *text)
-{
-    GArray *a = g_array_new(FALSE, FALSE, sizeof(guint64));
-    const char *p = text;
-
-    while ((p = strstr(p, "QMPD-COUNTER ")) != NULL) {
-        char *end;
-        guint64 n;
-
-        p += strlen("QMPD-COUNTER ");
-        n = g_ascii_strtoull(p, &end, 10);
-        if (end != p && (*end == '\r' || *end == '\n')) {
-            g_array_append_val(a, n);
-        }
-        p = end;
-    }
-    return a;
-}
-
 /*
  * Reads @s until it printed @want counter lines or @max_ms passed: a
  * loaded host may take a while to schedule the resumed guest, so this

@@ -51,8 +51,6 @@ void start_source_guest(Side *src, const Guest *g, const char *dir,
                         Report *boot);
 void start_bare_dest(Side *dst, const char *dir, const char *name,
                      const char *incoming_opts);
-/* Every "QMPD-COUNTER N" in @text, in order. */
-GArray *counters(const char *text);
 void side_wait_counters(Side *s, guint want, int max_ms);
 void assert_counter_continues(Side *src, Side *dst, guint min_after);
 void assert_same_firmware(Report *boot, Report *again);
