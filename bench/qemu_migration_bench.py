@@ -191,6 +191,13 @@ def measure(src, dst, uri, bandwidth, dst_proc=None):
         status = info.get('status')
         if status == 'completed':
             wall = time.monotonic() - t0
+            # QEMU 7.2 says "completed" a moment before it sets its
+            # times (seen once as total-time 0): ask again for them.
+            for _ in range(50):
+                if info.get('total-time'):
+                    break
+                time.sleep(0.01)
+                info = src.cmd('query-migrate')
             break
         if status in ('failed', 'cancelled'):
             raise RuntimeError('migration %s: %s' %
