@@ -135,6 +135,7 @@ QemuProcess *qemu_process_spawn(const char *const *argv, QemuFdMap *fds,
     g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(
         G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
     g_autoptr(QemuProcess) p = g_new0(QemuProcess, 1);
+    const char *id;
 
     g_subprocess_launcher_set_child_setup(launcher, child_setup,
                                           GINT_TO_POINTER(getpid()), NULL);
@@ -148,8 +149,12 @@ QemuProcess *qemu_process_spawn(const char *const *argv, QemuFdMap *fds,
     }
     p->cancel = g_cancellable_new();
     p->output = g_data_input_stream_new(g_subprocess_get_stdout_pipe(p->proc));
-    p->pid =
-        (GPid)g_ascii_strtoll(g_subprocess_get_identifier(p->proc), NULL, 10);
+    /*
+     * NULL once GLib has reaped the child: a QEMU that refused its
+     * command line may be gone already, and then there is no PID to keep.
+     */
+    id = g_subprocess_get_identifier(p->proc);
+    p->pid = id != NULL ? (GPid)g_ascii_strtoll(id, NULL, 10) : 0;
     return g_steal_pointer(&p);
 }
 
