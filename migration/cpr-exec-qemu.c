@@ -13,8 +13,6 @@
 
 #include "prelude.h"
 
-#include "hw/core/machine-config.h"
-#include "hw/core/machine-type.h"
 #include "migration-internal.h"
 #include "migration/mig-stream.h"
 #include "migration/ram.h"
@@ -51,15 +49,6 @@ static void cq_fail(const char *message)
     cq_set_status(MIGRATION_STATUS_FAILED);
 }
 
-static const char *machine_class_name(void)
-{
-    const char *type = machine_config_get()->type;
-    const MachineType *mt =
-        type != NULL ? machine_type_find(type) : machine_type_default();
-
-    return mt != NULL ? mt->name : type;
-}
-
 /*
  * The state file: a qmpd stream with the header and the configuration
  * sections only, so that the new program reads the configuration back
@@ -73,7 +62,7 @@ static bool write_state(const char *path, GError **errp)
     gsize len;
     const char *data;
 
-    savevm_put_header(s, machine_class_name());
+    savevm_put_header(s, migration_machine_class());
     savevm_put_config_sections(s);
     mig_stream_put_u8(s, QEMU_VM_EOF);
     bytes = mig_stream_take_output(s);

@@ -147,16 +147,25 @@ static void incoming_stop_ahead(void)
     }
 }
 
-static void incoming_fail(bool cancelled, const char *message)
+/*
+ * The attempt is over, whichever way: what it set up beside the main
+ * channel goes too (like the main listener, the cpr one waits for the
+ * next migrate-incoming).
+ */
+static void incoming_end_attempt(void)
 {
     incoming_stop_ahead();
+    in.cpr = false;
+    cpr_in_stop();
+}
+
+static void incoming_fail(bool cancelled, const char *message)
+{
     if (in.prepared) {
         in.prepared = false;
         mig_sys()->incoming_abort();
     }
-    /* Like the main listener, the cpr one waits for migrate-incoming. */
-    in.cpr = false;
-    cpr_in_stop();
+    incoming_end_attempt();
     g_free(in.error);
     in.error = g_strdup(message);
     incoming_close_channel(false);
@@ -171,9 +180,7 @@ static void incoming_complete(void)
 
     global_state_received(&source_state);
     in.prepared = false;
-    in.cpr = false;
-    cpr_in_stop();
-    incoming_stop_ahead();
+    incoming_end_attempt();
     mig_sys()->incoming_finish(source_state);
     incoming_close_channel(true);
     incoming_release();
@@ -580,17 +587,15 @@ bool migration_incoming_query(MigrationInfo *info)
 
 void migration_incoming_shutdown(void)
 {
-    incoming_stop_ahead();
+    incoming_end_attempt();
     if (in.cancel != NULL) {
         g_cancellable_cancel(in.cancel);
     }
     g_clear_pointer(&in.ch, mig_channel_free);
     incoming_release();
-    cpr_in_stop();
     g_clear_pointer(&in.addresses, qapi_free_SocketAddressList);
     g_clear_pointer(&in.error, g_free);
     in.status = MIGRATION_STATUS_NONE;
     in.allowed = false;
     in.prepared = false;
-    in.cpr = false;
 }

@@ -16,6 +16,13 @@
 /** mig_sys: Returns: the system's operations (migration_set_system_ops). */
 const MigrationSystemOps *mig_sys(void);
 
+/**
+ * migration_machine_class:
+ * Returns: (transfer none): the machine's class name, which the stream's
+ * header names (the configured type, or the default one).
+ */
+const char *migration_machine_class(void);
+
 /** migration_now_ms: Returns: the monotonic clock in milliseconds. */
 gint64 migration_now_ms(void);
 

@@ -10,6 +10,8 @@
 
 #include <string.h>
 
+#include "hw/core/machine-config.h"
+#include "hw/core/machine-type.h"
 #include "migration-internal.h"
 #include "migration/migration.h"
 #include "migration/ram.h"
@@ -26,6 +28,15 @@ const MigrationSystemOps *mig_sys(void)
 gint64 migration_now_ms(void)
 {
     return g_get_monotonic_time() / 1000;
+}
+
+const char *migration_machine_class(void)
+{
+    const char *type = machine_config_get()->type;
+    const MachineType *mt =
+        type != NULL ? machine_type_find(type) : machine_type_default();
+
+    return mt != NULL ? mt->name : type;
 }
 
 void migration_set_status(MigrationStatus *where, MigrationStatus status)

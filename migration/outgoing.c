@@ -11,8 +11,6 @@
 #include <string.h>
 
 #include "channel-internal.h"
-#include "hw/core/machine-config.h"
-#include "hw/core/machine-type.h"
 #include "migration-internal.h"
 #include "migration/config-section.h"
 #include "migration/mig-stream.h"
@@ -328,19 +326,10 @@ static void outgoing_send(void)
                                      out.cancel, outgoing_written_cb, NULL);
 }
 
-static const char *machine_class_name(void)
-{
-    const char *type = machine_config_get()->type;
-    const MachineType *mt =
-        type != NULL ? machine_type_find(type) : machine_type_default();
-
-    return mt != NULL ? mt->name : type;
-}
-
 static void outgoing_connected_cb(MigChannel *ch, const GError *err,
                                   gpointer opaque)
 {
-    const char *mclass = machine_class_name();
+    const char *mclass = migration_machine_class();
 
     if (out.status == MIGRATION_STATUS_CANCELLING) {
         mig_channel_free(ch);
@@ -403,7 +392,7 @@ static void outgoing_stop_and_copy(void)
     out.ram_stats = *ram_save_stats(out.ram);
     out.ram_remaining = ram_save_remaining(out.ram);
     savevm_put_section_footer(out.stream, RAM_SECTION_NAME, 0);
-    savevm_put_device_sections(out.stream, machine_class_name());
+    savevm_put_device_sections(out.stream, migration_machine_class());
     out.completing = true;
 }
 

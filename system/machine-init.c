@@ -291,6 +291,7 @@ static MachineProperties *ahead_config;
 
 /* How the QEMU of a guest comes to run it. */
 typedef enum QemuStart {
+    QEMU_START_NONE,     /* no QEMU: the built-in machine */
     QEMU_START_NEW,      /* started now, boots the guest */
     QEMU_START_INCOMING, /* started now (or ahead), waits for a stream */
     QEMU_START_ADOPT,    /* left running by the program cpr-exec replaced */
@@ -341,11 +342,7 @@ void machine_incoming_start_ahead(void)
         return;
     }
     frozen = machine_config_snapshot();
-    if (frozen->type == NULL) {
-        const MachineType *mt = machine_type_default();
-
-        frozen->type = g_strdup(mt->alias != NULL ? mt->alias : mt->name);
-    }
+    machine_config_default_type(frozen);
     if (!qemu_start_options(true, serials, &opts, &err) ||
         !qemu_backend_start_ahead(frozen, serials, &opts, &err)) {
         /* Not an error yet: the stream may bring another configuration. */
@@ -500,9 +497,10 @@ static bool accel_kind_is(bool in_qemu, GError **errp)
  * configuration is kept until the migration ends, to go back to if it
  * fails.
  */
-static bool incoming_prepare(const MachineProperties *stream_cfg, bool in_qemu,
+static bool incoming_prepare(const MachineProperties *stream_cfg,
                              QemuStart qemu_how, GError **errp)
 {
+    bool in_qemu = qemu_how != QEMU_START_NONE;
     g_autoptr(MachineProperties) prior = NULL;
 
     if (!phase_in_configuration()) {
@@ -530,19 +528,19 @@ static bool incoming_prepare(const MachineProperties *stream_cfg, bool in_qemu,
 bool machine_incoming_prepare(const MachineProperties *stream_cfg,
                               GError **errp)
 {
-    return incoming_prepare(stream_cfg, false, QEMU_START_NEW, errp);
+    return incoming_prepare(stream_cfg, QEMU_START_NONE, errp);
 }
 
 bool machine_incoming_prepare_qemu(const MachineProperties *stream_cfg,
                                    GError **errp)
 {
-    return incoming_prepare(stream_cfg, true, QEMU_START_INCOMING, errp);
+    return incoming_prepare(stream_cfg, QEMU_START_INCOMING, errp);
 }
 
 bool machine_incoming_adopt_qemu(const MachineProperties *stream_cfg,
                                  GError **errp)
 {
-    return incoming_prepare(stream_cfg, true, QEMU_START_ADOPT, errp);
+    return incoming_prepare(stream_cfg, QEMU_START_ADOPT, errp);
 }
 
 bool machine_incoming_prepare_cpr(const MachineProperties *stream_cfg,
@@ -564,7 +562,7 @@ bool machine_incoming_prepare_cpr(const MachineProperties *stream_cfg,
         return false;
     }
     cpr_ram = ram;
-    ok = incoming_prepare(stream_cfg, false, QEMU_START_NEW, errp);
+    ok = incoming_prepare(stream_cfg, QEMU_START_NONE, errp);
     cpr_ram = NULL;
     return ok;
 }

@@ -23,7 +23,7 @@ static void append_escaped_codepoint(GString *out, gunichar cp)
     }
 }
 
-static void append_string(GString *out, const char *str)
+void json_writer_append_string(GString *out, const char *str)
 {
     const char *p = str;
 
@@ -116,7 +116,7 @@ static void append_value(GString *out, JsonNode *node)
     GType type = json_node_get_value_type(node);
 
     if (type == G_TYPE_STRING) {
-        append_string(out, json_node_get_string(node));
+        json_writer_append_string(out, json_node_get_string(node));
     } else if (type == G_TYPE_BOOLEAN) {
         g_string_append(out, json_node_get_boolean(node) ? "true" : "false");
     } else if (type == G_TYPE_DOUBLE || type == G_TYPE_FLOAT) {
@@ -151,7 +151,7 @@ static void append_node(GString *out, JsonNode *node, bool compact)
                 g_string_append(out, comma);
             }
             first = false;
-            append_string(out, name);
+            json_writer_append_string(out, name);
             g_string_append(out, colon);
             append_node(out, member, compact);
         }

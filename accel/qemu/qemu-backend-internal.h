@@ -48,6 +48,20 @@ void qemu_backend_install(QemuProcess *proc, QemuQmpClient *qmp,
                           GPtrArray *relays, const QemuBackendOptions *opts,
                           bool hide_migration_events);
 
+/**
+ * qemu_backend_mirror_capabilities:
+ * @caps: (transfer none) (nullable): {"capability", "state"} objects, as
+ *     migrate-set-capabilities takes and query-migrate-capabilities gives
+ * @skip_events: leave "events" as it is (qmpd turned it on in QEMU for
+ *     itself, not for the clients)
+ *
+ * Records in qmpd's copy what QEMU accepted or reports.
+ */
+void qemu_backend_mirror_capabilities(JsonArray *caps, bool skip_events);
+
+/** qemu_backend_empty_reply: Returns: (transfer full): {"return": {}}. */
+JsonNode *qemu_backend_empty_reply(void);
+
 /** qemu_backend_error_reply: Returns: (transfer full): a GenericError. */
 JsonNode *qemu_backend_error_reply(const char *desc);
 

@@ -130,6 +130,17 @@ static bool migration_command_goes_to_qemu(const char *command)
     return true;
 }
 
+JsonNode *qemu_backend_empty_reply(void)
+{
+    JsonObject *obj = json_object_new();
+    JsonNode *reply;
+
+    json_object_set_object_member(obj, "return", json_object_new());
+    reply = json_node_init_object(json_node_alloc(), obj);
+    json_object_unref(obj);
+    return reply;
+}
+
 JsonNode *qemu_backend_error_reply(const char *desc)
 {
     JsonObject *err = json_object_new();
@@ -209,22 +220,12 @@ static void schema_reply_cb(JsonNode *reply, void *opaque)
  * part of a migration (a hand-off that fails before QEMU has the channel)
  * with MIGRATION events, "multifd" makes "migrate" refuse at once, and
  * "postcopy-ram" lets migrate-start-postcopy be accepted before QEMU has
- * the channel.
+ * the channel.  QEMU enforces its own rules, so this only records.
  */
-static void mirror_capabilities(JsonNode *arguments)
+void qemu_backend_mirror_capabilities(JsonArray *caps, bool skip_events)
 {
-    JsonObject *args = arguments != NULL && JSON_NODE_HOLDS_OBJECT(arguments)
-                           ? json_node_get_object(arguments)
-                           : NULL;
-    JsonArray *caps =
-        args != NULL && json_object_has_member(args, "capabilities")
-            ? json_object_get_array_member(args, "capabilities")
-            : NULL;
-
     for (guint i = 0; caps != NULL && i < json_array_get_length(caps); i++) {
         JsonObject *c = json_array_get_object_element(caps, i);
-        MigrationCapabilityStatus st = {0};
-        MigrationCapabilityStatusList one = {.value = &st};
         int cap;
 
         if (c == NULL) {
@@ -235,13 +236,12 @@ static void mirror_capabilities(JsonNode *arguments)
             &MigrationCapability_lookup,
             json_object_get_string_member_with_default(c, "capability", ""), -1,
             NULL);
-        if (cap < 0) {
+        if (cap < 0 || (skip_events && cap == MIGRATION_CAPABILITY_EVENTS)) {
             continue;
         }
-        st.capability = (MigrationCapability)cap;
-        st.state =
-            json_object_get_boolean_member_with_default(c, "state", false);
-        migration_set_capabilities(&one, NULL);
+        migration_capability_mirror(
+            (MigrationCapability)cap,
+            json_object_get_boolean_member_with_default(c, "state", false));
     }
 }
 
@@ -256,8 +256,15 @@ static void set_capabilities_reply_cb(JsonNode *reply, void *opaque)
     g_autofree char *error = reply_error_text(reply);
 
     /* Mirrored first, so a client's next request sees the copy updated. */
-    if (error == NULL) {
-        mirror_capabilities(call->arguments);
+    if (error == NULL && call->arguments != NULL &&
+        JSON_NODE_HOLDS_OBJECT(call->arguments)) {
+        JsonObject *args = json_node_get_object(call->arguments);
+
+        qemu_backend_mirror_capabilities(
+            json_object_has_member(args, "capabilities")
+                ? json_object_get_array_member(args, "capabilities")
+                : NULL,
+            false);
     }
     g_clear_pointer(&call->arguments, json_node_unref);
     qemu_backend_forward_reply_cb(reply, call->pending);
@@ -280,12 +287,8 @@ static void start_postcopy_early(MonitorPending *pending)
             "Enable postcopy with migrate_set_capability "
             "before the start of migration");
     } else {
-        JsonObject *obj = json_object_new();
-
         backend.start_postcopy = true;
-        json_object_set_object_member(obj, "return", json_object_new());
-        reply = json_node_init_object(json_node_alloc(), obj);
-        json_object_unref(obj);
+        reply = qemu_backend_empty_reply();
     }
     monitor_request_complete(pending, reply);
 }
@@ -835,6 +838,15 @@ void qemu_backend_migrate(bool incoming, int fd, MigrationQemuReplyFn fn,
     qemu_qmp_client_send_fd(backend.qmp, "getfd", args, fd, getfd_reply_cb, mc);
 }
 
+/* QEMU runs: its channel and its exit are watched from now on. */
+static void backend_watch(void)
+{
+    backend.running = true;
+    backend.saw_shutdown = false;
+    qemu_qmp_client_go_async(backend.qmp, &client_handlers, NULL);
+    qemu_process_watch(backend.proc, on_process_exit, NULL);
+}
+
 bool qemu_backend_start_ahead(const MachineProperties *config,
                               GPtrArray *serial_chardevs,
                               const QemuBackendOptions *opts, GError **errp)
@@ -867,11 +879,8 @@ bool qemu_backend_start_ahead(const MachineProperties *config,
         backend_release();
         return false;
     }
-    backend.running = true;
+    backend_watch();
     backend.ahead = true;
-    backend.saw_shutdown = false;
-    qemu_qmp_client_go_async(backend.qmp, &client_handlers, NULL);
-    qemu_process_watch(backend.proc, on_process_exit, NULL);
     return true;
 }
 
@@ -934,14 +943,11 @@ void qemu_backend_install(QemuProcess *proc, QemuQmpClient *qmp,
     backend.proc = proc;
     backend.qmp = qmp;
     backend.relays = relays;
-    backend.running = true;
+    backend_watch();
     backend.exited = opts->exited;
     backend.incoming = false;
     backend.incoming_ended = NULL;
-    backend.saw_shutdown = false;
     backend.hide_migration_events = hide_migration_events;
-    qemu_qmp_client_go_async(backend.qmp, &client_handlers, NULL);
-    qemu_process_watch(backend.proc, on_process_exit, NULL);
     monitor_set_request_router(&router, NULL);
 }
 
@@ -957,9 +963,7 @@ int qemu_backend_exit_status(void)
 
 void qemu_backend_stop(void)
 {
-    if (!backend.ahead) {
-        monitor_set_request_router(NULL, NULL);
-    }
+    monitor_set_request_router(NULL, NULL);
     backend.ahead = false;
     backend.running = false;
     backend.exited = NULL;

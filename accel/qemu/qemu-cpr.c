@@ -244,29 +244,22 @@ static GPtrArray *adopt_relays(GPtrArray *serial_chardevs, GError **errp)
     return g_steal_pointer(&relays);
 }
 
-/* qmpd's copy of the "events" capability follows QEMU's, as it did. */
-static bool learn_events_capability(QemuQmpClient *qmp, gint64 deadline,
-                                    GError **errp)
+/*
+ * qmpd's copy of QEMU's capabilities, lost with the old program, is
+ * QEMU's word again (without "events" when qmpd turned that on itself).
+ */
+static bool learn_capabilities(QemuQmpClient *qmp, gint64 deadline,
+                               bool hide_events, GError **errp)
 {
     g_autoptr(JsonNode) caps = qemu_qmp_client_call_sync(
         qmp, "query-migrate-capabilities", deadline, errp);
-    JsonArray *list;
 
     if (caps == NULL) {
         return false;
     }
-    list = JSON_NODE_HOLDS_ARRAY(caps) ? json_node_get_array(caps) : NULL;
-    for (guint i = 0; list != NULL && i < json_array_get_length(list); i++) {
-        JsonObject *c = json_array_get_object_element(list, i);
-
-        if (c != NULL && g_str_equal(json_object_get_string_member_with_default(
-                                         c, "capability", ""),
-                                     "events")) {
-            migration_capability_mirror(
-                MIGRATION_CAPABILITY_EVENTS,
-                json_object_get_boolean_member_with_default(c, "state", false));
-        }
-    }
+    qemu_backend_mirror_capabilities(
+        JSON_NODE_HOLDS_ARRAY(caps) ? json_node_get_array(caps) : NULL,
+        hide_events);
     return true;
 }
 
@@ -330,7 +323,7 @@ bool qemu_cpr_adopt(GPtrArray *serial_chardevs, const QemuBackendOptions *opts,
     }
     state = learn_run_state(qmp, deadline, errp);
     if (state == RUN_STATE__MAX ||
-        (hide == NULL && !learn_events_capability(qmp, deadline, errp))) {
+        !learn_capabilities(qmp, deadline, hide != NULL, errp)) {
         g_prefix_error(errp, "the adopted QEMU: ");
         return false;
     }

@@ -25,17 +25,9 @@ typedef struct SetCall {
 
 static void complete_with(MonitorPending *pending, const char *error)
 {
-    g_autoptr(JsonNode) reply = NULL;
+    g_autoptr(JsonNode) reply = error != NULL ? qemu_backend_error_reply(error)
+                                              : qemu_backend_empty_reply();
 
-    if (error != NULL) {
-        reply = qemu_backend_error_reply(error);
-    } else {
-        JsonObject *obj = json_object_new();
-
-        json_object_set_object_member(obj, "return", json_object_new());
-        reply = json_node_init_object(json_node_alloc(), obj);
-        json_object_unref(obj);
-    }
     monitor_request_complete(pending, reply);
 }
 
@@ -92,23 +84,35 @@ static MigrationParameters *split_args(JsonObject *args, JsonObject *rest,
     return p;
 }
 
+/* Returns: @args has a member qmpd keeps. */
+static bool has_local_member(JsonObject *args)
+{
+    for (guint i = 0; args != NULL && local_members[i] != NULL; i++) {
+        if (json_object_has_member(args, local_members[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static bool take_set(QemuQmpClient *qmp, JsonObject *request,
                      MonitorPending *pending)
 {
     JsonObject *args = json_object_has_member(request, "arguments")
                            ? json_object_get_object_member(request, "arguments")
                            : NULL;
-    g_autoptr(JsonNode) rest = json_node_new(JSON_NODE_OBJECT);
-    JsonObject *rest_obj = json_object_new();
+    g_autoptr(JsonNode) rest = NULL;
+    JsonObject *rest_obj;
     g_autoptr(GError) err = NULL;
     MigrationParameters *local;
     SetCall *call;
 
-    json_node_take_object(rest, rest_obj);
-    if (args == NULL || (!json_object_has_member(args, "mode") &&
-                         !json_object_has_member(args, "cpr-exec-command"))) {
+    if (!has_local_member(args)) {
         return false; /* QEMU's alone */
     }
+    rest = json_node_new(JSON_NODE_OBJECT);
+    rest_obj = json_object_new();
+    json_node_take_object(rest, rest_obj);
     local = split_args(args, rest_obj, &err);
     if (local == NULL) {
         complete_with(pending, err->message);

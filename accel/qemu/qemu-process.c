@@ -326,28 +326,17 @@ void qemu_process_watch(QemuProcess *p, void (*exited)(void *opaque),
 
 char *qemu_process_describe_exit(QemuProcess *p, bool *ret_ok)
 {
-    *ret_ok = false;
-    if (p->proc == NULL) {
-        if (WIFEXITED(p->wait_status)) {
-            *ret_ok = WEXITSTATUS(p->wait_status) == 0;
-            return g_strdup_printf("exited with status %d",
-                                   WEXITSTATUS(p->wait_status));
-        }
-        if (WIFSIGNALED(p->wait_status)) {
-            return g_strdup_printf("was killed by signal %d",
-                                   WTERMSIG(p->wait_status));
-        }
-        return g_strdup("ended");
-    }
-    if (g_subprocess_get_if_exited(p->proc)) {
-        int status = g_subprocess_get_exit_status(p->proc);
+    /* The same wait status, whoever reaped the child. */
+    int status =
+        p->proc != NULL ? g_subprocess_get_status(p->proc) : p->wait_status;
 
-        *ret_ok = status == 0;
-        return g_strdup_printf("exited with status %d", status);
+    *ret_ok = false;
+    if (WIFEXITED(status)) {
+        *ret_ok = WEXITSTATUS(status) == 0;
+        return g_strdup_printf("exited with status %d", WEXITSTATUS(status));
     }
-    if (g_subprocess_get_if_signaled(p->proc)) {
-        return g_strdup_printf("was killed by signal %d",
-                               g_subprocess_get_term_sig(p->proc));
+    if (WIFSIGNALED(status)) {
+        return g_strdup_printf("was killed by signal %d", WTERMSIG(status));
     }
     return g_strdup("ended");
 }

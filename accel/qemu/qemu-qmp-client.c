@@ -228,14 +228,12 @@ static void enqueue_request(QemuQmpClient *c, const char *command,
                             JsonNode *arguments, QemuQmpReplyFn fn,
                             void *opaque)
 {
-    g_autoptr(JsonNode) name = json_node_new(JSON_NODE_VALUE);
     PendingReply *p = g_new0(PendingReply, 1);
 
     p->fn = fn;
     p->opaque = opaque;
-    json_node_set_string(name, command);
     g_string_append(c->outbuf, "{\"execute\":");
-    json_writer_append_compact(c->outbuf, name);
+    json_writer_append_string(c->outbuf, command);
     if (arguments != NULL &&
         !(JSON_NODE_HOLDS_OBJECT(arguments) &&
           json_object_get_size(json_node_get_object(arguments)) == 0)) {
@@ -331,21 +329,20 @@ static bool sync_call_done(QemuQmpClient *c, void *data)
     return call->done;
 }
 
-JsonNode *qemu_qmp_client_call_sync(QemuQmpClient *c, const char *command,
-                                    gint64 deadline, GError **errp)
+/*
+ * Returns: (transfer full): the "return" value of @reply to @command, or
+ * NULL with QEMU's error (or a closed channel, @reply NULL).
+ */
+static JsonNode *reply_result(const char *command, JsonNode *reply,
+                              GError **errp)
 {
-    SyncCall call = {0};
-    g_autoptr(JsonNode) reply = NULL;
     JsonObject *robj;
 
-    g_return_val_if_fail(!c->async, NULL);
-
-    enqueue_request(c, command, NULL, sync_reply_cb, &call);
-    if (!pump_until(c, deadline, sync_call_done, &call, errp)) {
-        g_prefix_error(errp, "%s: ", command);
+    if (reply == NULL) {
+        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
+                    "%s: QEMU closed its QMP channel", command);
         return NULL;
     }
-    reply = call.reply;
     robj = json_node_get_object(reply);
     if (json_object_has_member(robj, "error")) {
         JsonObject *e = json_object_get_object_member(robj, "error");
@@ -355,6 +352,23 @@ JsonNode *qemu_qmp_client_call_sync(QemuQmpClient *c, const char *command,
         return NULL;
     }
     return json_node_copy(json_object_get_member(robj, "return"));
+}
+
+JsonNode *qemu_qmp_client_call_sync(QemuQmpClient *c, const char *command,
+                                    gint64 deadline, GError **errp)
+{
+    SyncCall call = {0};
+    g_autoptr(JsonNode) reply = NULL;
+
+    g_return_val_if_fail(!c->async, NULL);
+
+    enqueue_request(c, command, NULL, sync_reply_cb, &call);
+    if (!pump_until(c, deadline, sync_call_done, &call, errp)) {
+        g_prefix_error(errp, "%s: ", command);
+        return NULL;
+    }
+    reply = call.reply;
+    return reply_result(command, reply, errp);
 }
 
 bool qemu_qmp_client_negotiate(QemuQmpClient *c, gint64 deadline,
@@ -545,20 +559,7 @@ JsonNode *qemu_qmp_client_call_wait(QemuQmpClient *c, const char *command,
             client_close(c);
         }
     }
-    if (w->reply == NULL) {
-        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
-                    "%s: QEMU closed its QMP channel", command);
-    } else if (json_object_has_member(json_node_get_object(w->reply),
-                                      "error")) {
-        JsonObject *e = json_object_get_object_member(
-            json_node_get_object(w->reply), "error");
-
-        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC, "%s: %s", command,
-                    json_object_get_string_member_with_default(e, "desc", "?"));
-    } else {
-        ret = json_node_copy(
-            json_object_get_member(json_node_get_object(w->reply), "return"));
-    }
+    ret = reply_result(command, w->reply, errp);
     wait_call_free(w);
     return ret;
 }

@@ -191,11 +191,6 @@ QemuSerialRelay *qemu_serial_relay_new(const char *chardev_id, int *ret_qemu_fd,
     int fds[2];
     QemuSerialRelay *r;
 
-    if (chardev_find(chardev_id) == NULL) {
-        g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
-                    "serial: chardev '%s' not found", chardev_id);
-        return NULL;
-    }
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0) {
         g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
                     "serial: socketpair: %s", g_strerror(errno));

@@ -183,15 +183,18 @@ bool machine_config_set_json(JsonNode *patch, bool keyval, GPtrArray *warnings,
     return apply_patch(json_node_get_object(changes), names, warnings, errp);
 }
 
-void machine_config_freeze(void)
+void machine_config_default_type(MachineProperties *cfg)
 {
-    MachineProperties *cfg = (MachineProperties *)machine_config_get();
-
     if (cfg->type == NULL) {
         const MachineType *mt = machine_type_default();
 
         cfg->type = g_strdup(mt->alias != NULL ? mt->alias : mt->name);
     }
+}
+
+void machine_config_freeze(void)
+{
+    machine_config_default_type((MachineProperties *)machine_config_get());
     config_frozen = true;
 }
 

@@ -247,8 +247,8 @@ bool migration_set_capabilities(const MigrationCapabilityStatusList *caps,
  * migration_capability_mirror:
  * Records @cap as @state without the checks of
  * migration_set_capabilities(), for a copy of a capability another
- * program enforces (a QEMU-run guest's QEMU, adopted by cpr-exec while
- * the incoming side of it is still in progress).
+ * program enforces: the QEMU that runs the guest, which accepted or
+ * reported it.
  */
 void migration_capability_mirror(MigrationCapability cap, bool state);
 

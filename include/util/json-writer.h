@@ -16,6 +16,12 @@
 void json_writer_append(GString *out, JsonNode *node);
 
 /**
+ * json_writer_append_string: appends @str as a JSON string (quoted and
+ * escaped as json_writer_append() writes strings).
+ */
+void json_writer_append_string(GString *out, const char *str);
+
+/**
  * json_writer_append_compact: appends @node without the spaces after ':'
  * and ',', for peers that pay per byte read (QEMU's monitor).
  */

@@ -132,6 +132,13 @@ bool machine_config_equal(const MachineProperties *a,
                           const MachineProperties *b);
 
 /**
+ * machine_config_default_type:
+ * Sets @cfg's machine type to the default (its alias, "pc") when none
+ * was chosen, as freezing does.
+ */
+void machine_config_default_type(MachineProperties *cfg);
+
+/**
  * machine_config_freeze:
  * Ends the configuration phase for the configuration: the machine type
  * defaults to pc when none was chosen, and no set is accepted afterwards.
