@@ -12,9 +12,10 @@ reviewable and reproducible.
 usage: make-cpr-frame-corpus.py OUTDIR [STAMP]
 (STAMP, written last, lets the build system track the folder.)
 """
-import os
 import struct
 import sys
+
+import corpus_out
 
 MESSAGE_MAGIC = 0x51435052  # "QCPR"
 ANSWER_MAGIC = 0x51435041   # "QCPA"
@@ -59,14 +60,7 @@ def corpus():
 
 
 def main():
-    outdir = sys.argv[1]
-    os.makedirs(outdir, exist_ok=True)
-    for name, data in sorted(corpus().items()):
-        with open(os.path.join(outdir, name), 'wb') as f:
-            f.write(data)
-    if len(sys.argv) > 2:
-        with open(sys.argv[2], 'w') as f:
-            f.write('%d inputs\n' % len(os.listdir(outdir)))
+    corpus_out.write(corpus(), sys.argv)
 
 
 if __name__ == '__main__':

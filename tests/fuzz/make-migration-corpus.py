@@ -13,9 +13,10 @@ usage: make-migration-corpus.py OUTDIR [STAMP]
 (STAMP, written last, lets the build system track the folder.)
 """
 import json
-import os
 import struct
 import sys
+
+import corpus_out
 
 EOF_ = 0x00
 START, PART, END, FULL = 0x01, 0x02, 0x03, 0x04
@@ -229,14 +230,7 @@ def corpus():
 
 
 def main():
-    outdir = sys.argv[1]
-    os.makedirs(outdir, exist_ok=True)
-    for name, data in sorted(corpus().items()):
-        with open(os.path.join(outdir, name), 'wb') as f:
-            f.write(data)
-    if len(sys.argv) > 2:
-        with open(sys.argv[2], 'w') as f:
-            f.write('%d inputs\n' % len(os.listdir(outdir)))
+    corpus_out.write(corpus(), sys.argv)
 
 
 if __name__ == '__main__':

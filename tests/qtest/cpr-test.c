@@ -53,25 +53,39 @@ static char *channels(const Paths *p)
         p->main_sock, p->cpr_sock);
 }
 
-/* A bare destination listening on both channels from the command line. */
-static QTestState *start_cpr_dest(const Paths *p)
+/*
+ * A destination listening on both channels from the command line, given
+ * nothing else but @extra.
+ */
+static QTestState *start_cpr_dest_with(const Paths *p, const char *extra)
 {
     g_autofree char *args =
-        g_strdup_printf("-incoming unix:%s -incoming "
+        g_strdup_printf("%s -incoming unix:%s -incoming "
                         "cpr,addr.transport=socket,addr.type=unix,addr.path=%s",
-                        p->main_sock, p->cpr_sock);
+                        extra, p->main_sock, p->cpr_sock);
 
     return start_qtest(args);
 }
 
-static QTestState *start_cpr_source(void)
+static QTestState *start_cpr_dest(const Paths *p)
 {
-    QTestState *src = start_source("-M aux-ram-share=on");
+    return start_cpr_dest_with(p, "");
+}
+
+/* A source in cpr-transfer mode whose RAM is shared as @ram_opts says. */
+static QTestState *start_cpr_source_with(const char *ram_opts)
+{
+    QTestState *src = start_source(ram_opts);
 
     qtest_qmp_assert_success(src, "{\"execute\": \"migrate-set-parameters\", "
                                   "\"arguments\": {\"mode\": "
                                   "\"cpr-transfer\"}}");
     return src;
+}
+
+static QTestState *start_cpr_source(void)
+{
+    return start_cpr_source_with("-M aux-ram-share=on");
 }
 
 /*
@@ -139,26 +153,19 @@ static void test_transfer(void)
  */
 static void test_memfd_backend(void)
 {
+    static const char backend[] =
+        "-object memory-backend-memfd,id=mem,size=256M,share=on";
+    g_autofree char *src_opts =
+        g_strdup_printf("%s -M memory-backend=mem", backend);
     Paths p;
-    g_autoptr(QTestState) src =
-        start_source("-object memory-backend-memfd,id=mem,size=256M,share=on "
-                     "-M memory-backend=mem");
+    g_autoptr(QTestState) src = start_cpr_source_with(src_opts);
     g_autoptr(QTestState) dst = NULL;
     g_autofree char *chs = NULL;
-    g_autofree char *args = NULL;
     g_autofree char *hash = ram_hash(src);
 
-    qtest_qmp_assert_success(src, "{\"execute\": \"migrate-set-parameters\", "
-                                  "\"arguments\": {\"mode\": "
-                                  "\"cpr-transfer\"}}");
     paths_init(&p);
     chs = channels(&p);
-    args = g_strdup_printf(
-        "-object memory-backend-memfd,id=mem,size=256M,share=on "
-        "-incoming unix:%s -incoming "
-        "cpr,addr.transport=socket,addr.type=unix,addr.path=%s",
-        p.main_sock, p.cpr_sock);
-    dst = start_qtest(args);
+    dst = start_cpr_dest_with(&p, backend);
     migrate_channels(src, chs);
     assert_transferred(src, dst, hash);
     paths_clear(&p);
