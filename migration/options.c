@@ -252,11 +252,17 @@ bool migration_capability_enabled(MigrationCapability cap)
     return caps[cap];
 }
 
-JsonNode *migration_parameters_changed(void)
+JsonNode *migration_parameters_now(void)
+{
+    return params_to_json(migration_parameters_get());
+}
+
+JsonNode *migration_parameters_changed_since(JsonNode *since)
 {
     g_autoptr(MigrationParameters) defaults = defaults_new();
-    g_autoptr(JsonNode) base = params_to_json(defaults);
-    g_autoptr(JsonNode) now = params_to_json(migration_parameters_get());
+    g_autoptr(JsonNode) base =
+        since != NULL ? json_node_ref(since) : params_to_json(defaults);
+    g_autoptr(JsonNode) now = migration_parameters_now();
     JsonObject *cur = json_node_get_object(now);
     JsonObject *def = json_node_get_object(base);
     g_autoptr(GList) members = json_object_get_members(cur);
@@ -280,7 +286,12 @@ JsonNode *migration_parameters_changed(void)
     return out;
 }
 
-JsonNode *migration_capabilities_enabled(void)
+void migration_capabilities_now(bool out[MIGRATION_CAPABILITY__MAX])
+{
+    memcpy(out, caps, sizeof(caps));
+}
+
+JsonNode *migration_capabilities_changed(const bool want[], const bool since[])
 {
     JsonArray *list = json_array_new();
     JsonNode *out;
@@ -288,13 +299,13 @@ JsonNode *migration_capabilities_enabled(void)
     for (int i = 0; i < MIGRATION_CAPABILITY__MAX; i++) {
         JsonObject *c;
 
-        if (!caps[i]) {
+        if (want[i] == since[i]) {
             continue;
         }
         c = json_object_new();
         json_object_set_string_member(c, "capability",
                                       MigrationCapability_str(i));
-        json_object_set_boolean_member(c, "state", true);
+        json_object_set_boolean_member(c, "state", want[i]);
         json_array_add_object_element(list, c);
     }
     out = json_node_init_array(json_node_alloc(), list);

@@ -59,6 +59,40 @@ void qemu_backend_install(QemuProcess *proc, QemuQmpClient *qmp,
  */
 void qemu_backend_mirror_capabilities(JsonArray *caps, bool skip_events);
 
+/**
+ * qemu_backend_reply_error:
+ * @reply: (nullable): QEMU's reply; NULL when QEMU exited first
+ *
+ * Returns: (transfer full) (nullable): QEMU's error text, or NULL when
+ * the reply is a success.
+ */
+char *qemu_backend_reply_error(JsonNode *reply);
+
+/* ---- qemu-migration.c: QEMU's end of a migration ---- */
+
+/**
+ * qemu_migration_reset:
+ * The QEMU is gone: the next one starts with the defaults and no channel.
+ */
+void qemu_migration_reset(void);
+
+/**
+ * qemu_migration_pass_settings:
+ * @with_events: also turn on "events" (qmpd's own use)
+ *
+ * Sends QEMU the migration capabilities and parameters that differ from
+ * what it was told before (at first, from its defaults).  A refusal
+ * becomes the error of the next qemu_backend_migrate().
+ */
+void qemu_migration_pass_settings(bool with_events);
+
+/**
+ * qemu_migration_start_postcopy_later:
+ * @later: migrate-start-postcopy was accepted before QEMU's "migrate":
+ *     send it right after that (false forgets it)
+ */
+void qemu_migration_start_postcopy_later(bool later);
+
 /** qemu_backend_empty_reply: Returns: (transfer full): {"return": {}}. */
 JsonNode *qemu_backend_empty_reply(void);
 

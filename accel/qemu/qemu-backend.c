@@ -36,8 +36,6 @@
 /* The oldest QEMU whose interfaces qmpd renders for. */
 #define QEMU_MIN_MAJOR 7
 #define QEMU_MIN_MINOR 2
-/* The getfd name under which QEMU gets a migration channel. */
-#define MIGRATION_FDNAME "qmpd-migration"
 
 /*
  * Commands qmpd keeps answering after the hand-off: the configuration it
@@ -87,9 +85,6 @@ typedef struct QemuBackend {
      * migration end; the events are not the clients' unless they asked.
      */
     bool hide_migration_events;
-    char *setup_error; /* QEMU refused the settings passed on at start */
-    /* migrate-start-postcopy came before QEMU's "migrate": send it after. */
-    bool start_postcopy;
     guint incoming_idle;
     char *incoming_error;
     void (*incoming_ended)(const char *error);
@@ -153,7 +148,7 @@ JsonNode *qemu_backend_error_reply(const char *desc)
 }
 
 /* Returns: (transfer full) (nullable): why @reply is not a success. */
-static char *reply_error_text(JsonNode *reply)
+char *qemu_backend_reply_error(JsonNode *reply)
 {
     JsonObject *obj = reply != NULL ? json_node_get_object(reply) : NULL;
     JsonObject *err;
@@ -253,7 +248,7 @@ typedef struct CapabilitiesCall {
 static void set_capabilities_reply_cb(JsonNode *reply, void *opaque)
 {
     CapabilitiesCall *call = opaque;
-    g_autofree char *error = reply_error_text(reply);
+    g_autofree char *error = qemu_backend_reply_error(reply);
 
     /* Mirrored first, so a client's next request sees the copy updated. */
     if (error == NULL && call->arguments != NULL &&
@@ -287,7 +282,7 @@ static void start_postcopy_early(MonitorPending *pending)
             "Enable postcopy with migrate_set_capability "
             "before the start of migration");
     } else {
-        backend.start_postcopy = true;
+        qemu_migration_start_postcopy_later(true);
         reply = qemu_backend_empty_reply();
     }
     monitor_request_complete(pending, reply);
@@ -309,7 +304,7 @@ static bool router_take(const char *command, JsonNode *request,
          * before QEMU heard of it (one refused as a second migration must
          * not cancel the running one's).
          */
-        backend.start_postcopy = false;
+        qemu_migration_start_postcopy_later(false);
     }
     if (!backend.running || is_local(command) ||
         !migration_command_goes_to_qemu(command)) {
@@ -479,8 +474,8 @@ static void backend_release(void)
     backend.incoming = false;
     g_clear_handle_id(&backend.incoming_idle, g_source_remove);
     g_clear_pointer(&backend.incoming_error, g_free);
-    g_clear_pointer(&backend.setup_error, g_free);
     g_clear_pointer(&backend.qmp, qemu_qmp_client_free);
+    qemu_migration_reset();
     g_clear_pointer(&backend.relays, g_ptr_array_unref);
     g_clear_pointer(&backend.proc, qemu_process_free);
 }
@@ -700,144 +695,6 @@ static bool backend_launch(const MachineProperties *config, GPtrArray *serials,
     return backend.proc != NULL;
 }
 
-/* ---- migration ---- */
-
-static void setting_reply_cb(JsonNode *reply, void *opaque)
-{
-    g_autofree char *error = reply_error_text(reply);
-
-    if (error != NULL && backend.setup_error == NULL) {
-        backend.setup_error = g_steal_pointer(&error);
-    }
-}
-
-/*
- * Migration settings made on qmpd before QEMU ran are QEMU's to use.
- * Queued before any client's request, so they take effect first; a
- * refusal fails the next migration with QEMU's reason.
- */
-static void pass_migration_settings(bool incoming)
-{
-    g_autoptr(JsonNode) caps = migration_capabilities_enabled();
-    g_autoptr(JsonNode) params = migration_parameters_changed();
-    JsonArray *list = json_node_get_array(caps);
-
-    backend.hide_migration_events =
-        incoming && !migration_capability_enabled(MIGRATION_CAPABILITY_EVENTS);
-    if (incoming && backend.hide_migration_events) {
-        JsonObject *c = json_object_new();
-
-        json_object_set_string_member(c, "capability", "events");
-        json_object_set_boolean_member(c, "state", true);
-        json_array_add_object_element(list, c);
-    }
-    if (json_array_get_length(list) > 0) {
-        g_autoptr(JsonNode) args = json_node_new(JSON_NODE_OBJECT);
-        JsonObject *obj = json_object_new();
-
-        json_object_set_member(obj, "capabilities", json_node_copy(caps));
-        json_node_take_object(args, obj);
-        qemu_qmp_client_send(backend.qmp, "migrate-set-capabilities", args,
-                             setting_reply_cb, NULL);
-    }
-    if (params != NULL) {
-        qemu_qmp_client_send(backend.qmp, "migrate-set-parameters", params,
-                             setting_reply_cb, NULL);
-    }
-}
-
-typedef struct MigrateCall {
-    bool incoming;
-    MigrationQemuReplyFn fn;
-    void *opaque;
-} MigrateCall;
-
-static void ignore_reply_cb(JsonNode *reply, void *opaque)
-{
-}
-
-/*
- * A migration QEMU did not start leaves the channel under its getfd name,
- * which would hold the connection open and keep the peer waiting.
- */
-static void drop_migration_fd(void)
-{
-    g_autoptr(JsonNode) args = json_node_new(JSON_NODE_OBJECT);
-    JsonObject *obj = json_object_new();
-
-    json_object_set_string_member(obj, "fdname", MIGRATION_FDNAME);
-    json_node_take_object(args, obj);
-    qemu_qmp_client_send(backend.qmp, "closefd", args, ignore_reply_cb, NULL);
-}
-
-static void migrate_reply_cb(JsonNode *reply, void *opaque)
-{
-    MigrateCall *mc = opaque;
-    g_autofree char *error = reply_error_text(reply);
-
-    if (error != NULL && reply != NULL) {
-        drop_migration_fd();
-    }
-    mc->fn(error, mc->opaque);
-    g_free(mc);
-}
-
-static void getfd_reply_cb(JsonNode *reply, void *opaque)
-{
-    MigrateCall *mc = opaque;
-    g_autofree char *error = reply_error_text(reply);
-    g_autoptr(JsonNode) args = NULL;
-    JsonObject *obj;
-
-    if (error == NULL && backend.setup_error != NULL) {
-        /* Reported once: the client may correct it through QEMU. */
-        error = g_steal_pointer(&backend.setup_error);
-        drop_migration_fd();
-    }
-    if (error != NULL) {
-        mc->fn(error, mc->opaque);
-        g_free(mc);
-        return;
-    }
-    args = json_node_new(JSON_NODE_OBJECT);
-    obj = json_object_new();
-    json_object_set_string_member(obj, "uri", "fd:" MIGRATION_FDNAME);
-    json_node_take_object(args, obj);
-    qemu_qmp_client_send(backend.qmp,
-                         mc->incoming ? "migrate-incoming" : "migrate", args,
-                         migrate_reply_cb, mc);
-    if (!mc->incoming && backend.start_postcopy) {
-        /*
-         * Queued behind "migrate", so QEMU takes it in "setup"; if QEMU
-         * refused the migration, the request has nothing to start.
-         */
-        backend.start_postcopy = false;
-        qemu_qmp_client_send(backend.qmp, "migrate-start-postcopy", NULL,
-                             ignore_reply_cb, NULL);
-    }
-}
-
-void qemu_backend_migrate(bool incoming, int fd, MigrationQemuReplyFn fn,
-                          void *opaque)
-{
-    MigrateCall *mc = g_new0(MigrateCall, 1);
-    g_autoptr(JsonNode) args = json_node_new(JSON_NODE_OBJECT);
-    JsonObject *obj = json_object_new();
-
-    mc->incoming = incoming;
-    mc->fn = fn;
-    mc->opaque = opaque;
-    json_object_set_string_member(obj, "fdname", MIGRATION_FDNAME);
-    json_node_take_object(args, obj);
-    if (!backend.running) {
-        close(fd);
-        fn("QEMU is not running", opaque);
-        g_free(mc);
-        return;
-    }
-    qemu_qmp_client_send_fd(backend.qmp, "getfd", args, fd, getfd_reply_cb, mc);
-}
-
 /* QEMU runs: its channel and its exit are watched from now on. */
 static void backend_watch(void)
 {
@@ -845,6 +702,19 @@ static void backend_watch(void)
     backend.saw_shutdown = false;
     qemu_qmp_client_go_async(backend.qmp, &client_handlers, NULL);
     qemu_process_watch(backend.proc, on_process_exit, NULL);
+}
+
+/*
+ * Migration settings made on qmpd are QEMU's to use; a refusal fails the
+ * next migration with QEMU's reason.  An incoming migration's end is
+ * seen through QEMU's MIGRATION events, which the clients only get if
+ * they asked for them.
+ */
+static void pass_migration_settings(bool incoming)
+{
+    backend.hide_migration_events =
+        incoming && !migration_capability_enabled(MIGRATION_CAPABILITY_EVENTS);
+    qemu_migration_pass_settings(backend.hide_migration_events);
 }
 
 bool qemu_backend_start_ahead(const MachineProperties *config,
@@ -881,6 +751,11 @@ bool qemu_backend_start_ahead(const MachineProperties *config,
     }
     backend_watch();
     backend.ahead = true;
+    /*
+     * Passed on now, while nothing waits: the migration settings at the
+     * time QEMU is needed are the same, or only what changed is sent.
+     */
+    pass_migration_settings(opts->incoming);
     return true;
 }
 

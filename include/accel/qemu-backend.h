@@ -103,9 +103,10 @@ void qemu_backend_adopt(const QemuBackendOptions *opts);
  * @fd: (transfer full): the migration channel, the prelude already past
  *
  * Gives @fd to QEMU (getfd, name "qmpd-migration") and starts QEMU's
- * "migrate" or "migrate-incoming" on it.  @fn gets NULL once QEMU
- * accepted, or QEMU's error (also the error of settings passed on at
- * start that QEMU refused).
+ * "migrate" or "migrate-incoming" on it once QEMU answered everything
+ * sent before.  @fn gets NULL once QEMU accepted, or the first error:
+ * QEMU's refusal of a migration setting passed on, of the descriptor or
+ * of the migration.
  */
 void qemu_backend_migrate(bool incoming, int fd, MigrationQemuReplyFn fn,
                           void *opaque);

@@ -259,19 +259,35 @@ MigrationCapabilityStatusList *migration_query_capabilities(void);
 bool migration_capability_enabled(MigrationCapability cap);
 
 /**
- * migration_parameters_changed:
- * Returns: (transfer full) (nullable): the parameters that differ from
- * their defaults, as migrate-set-parameters arguments (a QEMU-run guest's
- * QEMU gets them); NULL when none does.
+ * migration_parameters_now:
+ * Returns: (transfer full): every parameter, as migrate-set-parameters
+ * arguments.
  */
-JsonNode *migration_parameters_changed(void);
+JsonNode *migration_parameters_now(void);
 
 /**
- * migration_capabilities_enabled:
- * Returns: (transfer full): a JSON array of {"capability", "state": true}
- * for each enabled capability.
+ * migration_parameters_changed_since:
+ * @since: (transfer none) (nullable): migration_parameters_now() of an
+ *     earlier moment; NULL for the defaults
+ *
+ * Returns: (transfer full) (nullable): the parameters that differ from
+ * @since, as migrate-set-parameters arguments (a QEMU-run guest's QEMU
+ * gets them); NULL when none does.
  */
-JsonNode *migration_capabilities_enabled(void);
+JsonNode *migration_parameters_changed_since(JsonNode *since);
+
+/** migration_capabilities_now: copies every capability's state. */
+void migration_capabilities_now(bool out[MIGRATION_CAPABILITY__MAX]);
+
+/**
+ * migration_capabilities_changed:
+ * @want, @since: states indexed by MigrationCapability
+ *
+ * Returns: (transfer full): a JSON array of {"capability", "state"} for
+ * each capability whose state in @want differs from @since, as
+ * migrate-set-capabilities takes it (possibly empty).
+ */
+JsonNode *migration_capabilities_changed(const bool want[], const bool since[]);
 
 /** migration_options_reset: back to defaults (tests). */
 void migration_options_reset(void);

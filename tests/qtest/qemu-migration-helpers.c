@@ -437,6 +437,15 @@ bool capability_of(QTestState *s, const char *cap)
     g_error("no capability '%s' in query-migrate-capabilities", cap);
 }
 
+/* Integer parameter @name in query-migrate-parameters. */
+gint64 parameter_of(QTestState *s, const char *name)
+{
+    g_autoptr(JsonNode) r = qtest_qmp_assert_success_ref(
+        s, "{\"execute\": \"query-migrate-parameters\"}");
+
+    return json_object_get_int_member(json_node_get_object(r), name);
+}
+
 /* Sets postcopy-ram and postcopy-preempt together (one needs the other). */
 void set_preempt(QTestState *s, bool on)
 {

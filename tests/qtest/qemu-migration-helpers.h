@@ -67,6 +67,7 @@ void migrate_and_check(Side *src, Side *dst, Report *boot, const char *uri,
 void set_bandwidth(QTestState *s, unsigned bytes_per_s);
 void set_capability(QTestState *s, const char *cap, bool on);
 bool capability_of(QTestState *s, const char *cap);
+gint64 parameter_of(QTestState *s, const char *name);
 void set_preempt(QTestState *s, bool on);
 void assert_multifd_refused(Side *src, Side *dst, const char *dir,
                             const char *uri);

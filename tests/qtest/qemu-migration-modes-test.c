@@ -189,13 +189,23 @@ static void test_configured_dest(void)
     configure_guest(dst.qmp, &g, dir);
     g_assert_cmpint(qtest_child_pid(dst.qmp, 0), ==, 0);
     uri = g_strdup_printf("unix:%s/mig.sock", dir);
+    set_capability(dst.qmp, "auto-converge", true);
     incoming(dst.qmp, uri);
     ahead = qtest_child_pid(dst.qmp, 30 * 1000);
     g_assert_cmpint(ahead, >, 0);
     /* Still qmpd's destination in its configuration phase. */
     assert_run_state(dst.qmp, "inmigrate");
+    /*
+     * QEMU got the settings when it started (capabilities cannot change
+     * once the destination listens); a parameter changed afterwards
+     * reaches it at the hand-off.
+     */
+    set_bandwidth(dst.qmp, 1u << 30);
     migrate_and_check(&src, &dst, boot, uri, LISTEN_ALREADY);
     g_assert_cmpint(qtest_child_pid(dst.qmp, 0), ==, ahead);
+    g_assert_true(capability_of(dst.qmp, "auto-converge"));
+    g_assert_cmpint(parameter_of(dst.qmp, "max-bandwidth"), ==, 1 << 30);
+    set_capability(dst.qmp, "auto-converge", false);
 
     start_bare_dest(&dst2, dir, "dst2", "-incoming defer");
     qtest_qmp_assert_success(dst2.qmp,
