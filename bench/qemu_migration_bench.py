@@ -11,7 +11,9 @@ random), prints 'QMPD-GUEST filled', then counts on its serial port.
   qmpd  source: qmpd -nodefaults -accel tcg -m MEM -kernel K -initrd I
                 -append A -chardev socket,... -serial chardev:s0 -qmp ...
         destination: qmpd -nodefaults -chardev socket,... -serial
-                chardev:s0 -qmp ... -incoming defer   (told nothing else)
+                chardev:s0 -qmp ... -incoming defer   (told nothing else:
+                it starts its QEMU once the configuration arrived, and
+                that time counts)
   qmpd-configured  the same source; the destination is given the
                 source's configuration too (as QEMU's destination must
                 be), so it starts its QEMU when it listens and hands the
@@ -21,21 +23,30 @@ random), prints 'QMPD-GUEST filled', then counts on its serial port.
                 none -machine pc-i440fx-7.2 -accel tcg -cpu qemu64 -smp 1
                 -m MEM (the rest as above)
         destination: the same plus -incoming defer, started beforehand as
-                QEMU needs (qmpd's destination starts its QEMU only when
-                the configuration arrives, and that time counts)
+                QEMU needs
 
-Both sources get the same parameters (max-bandwidth --bandwidth, default
-downtime-limit) through migrate-set-parameters (qmpd forwards it to its
-QEMU), both destinations listen with migrate-incoming on a unix socket.
-Measured from the 'migrate' command to the source's query-migrate
-showing 'completed' (polled every 5 ms): 'wall'.  Also QEMU's own
-total-time and downtime from that query-migrate (for qmpd, QEMU's clock
-starts when qmpd handed it the channel, so it leaves out qmpd's prelude
-and the destination's QEMU start-up; 'wall' does not).
+Method.  Each kind boots and fills one guest, then migrates it hop after
+hop, each time to a new destination process; each round runs the kinds
+in a shuffled order (after --warmup hops each, not counted), and a guest
+waits paused while the other kinds hop.  Before a hop the guest runs --settle seconds,
+then the script waits until the host took back the memory the last hop
+freed (wait_memory_reported()).  Every serial port is read all the time
+(see Serial).  Both sources get the same parameters (max-bandwidth
+--bandwidth, default downtime-limit, the "events" capability) through
+QMP (qmpd forwards them to its QEMU); both destinations listen with
+migrate-incoming on a unix socket.
+
+Measured from the 'migrate' command to the MIGRATION event 'completed'
+on the source: 'wall'.  Also QEMU's own total-time and downtime from
+query-migrate (for qmpd, QEMU's clock starts when qmpd handed it the
+channel, so it leaves out qmpd's prelude and a bare destination's QEMU
+start-up; 'wall' does not), and the CPU time each process used over the
+same span.
 
 The issue's targets, reported and never asserted: total time at most
-1.05x QEMU's, downtime at most QEMU's plus 5 ms.  Rounds alternate the
-two; the table gives the median over --rounds.
+1.05x QEMU's, downtime at most QEMU's plus 5 ms.  The tables give
+medians, the 95% bootstrap interval of the ratio of medians, and the
+minimums.
 
 --write-results appends this run's raw figures to
 bench/data/qemu-migration.json; --render turns that record into tables
@@ -47,12 +58,14 @@ import datetime
 import json
 import os
 import platform
+import random
 import shutil
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 import results
@@ -77,11 +90,12 @@ def connect_unix(path, timeout):
 
 
 class Qmp:
-    """A minimal QMP client on a unix socket (events are skipped)."""
+    """A minimal QMP client on a unix socket; events are kept in order."""
 
     def __init__(self, path, timeout=60.0):
         self.sock = connect_unix(path, timeout)
         self.buf = b''
+        self.events = []
         self._read()  # greeting
         self.cmd('qmp_capabilities')
 
@@ -102,39 +116,92 @@ class Qmp:
         while True:
             msg = self._read()
             if 'event' in msg:
+                self.events.append(msg)
                 continue
             if 'error' in msg:
                 raise RuntimeError('%s: %s' % (name, msg['error']['desc']))
             return msg['return']
+
+    def migration_end(self, timeout):
+        """Blocks until a MIGRATION event says completed, failed or
+        cancelled; returns that status and the time it was read."""
+        deadline = time.monotonic() + timeout
+        while True:
+            while self.events:
+                ev = self.events.pop(0)
+                status = ev.get('data', {}).get('status')
+                if ev['event'] == 'MIGRATION' and \
+                        status in ('completed', 'failed', 'cancelled'):
+                    return status, time.monotonic()
+            self.sock.settimeout(max(deadline - time.monotonic(), 0.001))
+            try:
+                msg = self._read()
+            except socket.timeout:
+                raise TimeoutError('no end of the migration')
+            finally:
+                self.sock.settimeout(None)
+            if 'event' in msg:
+                self.events.append(msg)
 
     def close(self):
         self.sock.close()
 
 
 class Serial:
-    """Connects to a serial chardev's server socket and reads lines."""
+    """Connects to a serial chardev's server socket and reads it all the
+    time, as a management stack's console log does.  A reader that stops
+    would change the guest: QEMU writes the serial port a byte at a time,
+    each byte costs its socket's send buffer a whole buffer's overhead, so
+    QEMU alone stalls the guest's console after a few hundred bytes,
+    while qmpd's relay reads them on and would let the guest run."""
 
     def __init__(self, path, timeout=60.0):
         self.sock = connect_unix(path, timeout)
         self.text = b''
+        self.cond = threading.Condition()
+        self.closed = False
+        self.thread = threading.Thread(target=self._drain, daemon=True)
+        self.thread.start()
+
+    def _drain(self):
+        while True:
+            try:
+                data = self.sock.recv(65536)
+            except OSError:
+                data = b''
+            with self.cond:
+                if not data:
+                    self.closed = True
+                else:
+                    # Keep the tail only: the counter never stops.
+                    self.text = (self.text + data)[-65536:]
+                self.cond.notify_all()
+            if not data:
+                return
+
+    def forget(self):
+        """Drops what was read so far: wait_for() then sees new text only."""
+        with self.cond:
+            self.text = b''
 
     def wait_for(self, word, timeout):
         deadline = time.monotonic() + timeout
-        self.sock.settimeout(1.0)
-        while word.encode() not in self.text:
-            if time.monotonic() > deadline:
-                raise TimeoutError('no %r on the serial port; tail: %r' %
-                                   (word, self.text[-400:]))
-            try:
-                data = self.sock.recv(65536)
-            except socket.timeout:
-                continue
-            if not data:
-                raise EOFError('serial closed before %r' % word)
-            # Keep the tail only: the counter never stops.
-            self.text = (self.text + data)[-65536:]
+        with self.cond:
+            while word.encode() not in self.text:
+                if self.closed:
+                    raise EOFError('serial closed before %r' % word)
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError('no %r on the serial port; tail: %r' %
+                                       (word, self.text[-400:]))
+                self.cond.wait(left)
 
     def close(self):
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.thread.join()
         self.sock.close()
 
 
@@ -171,9 +238,64 @@ def children(pid):
         return []
 
 
-def measure(src, dst, uri, bandwidth, dst_proc=None):
-    """Runs one migration; returns the figures.  With @dst_proc, waits
-    until that destination has started its QEMU ahead."""
+def cpu_ms(pid):
+    """CPU time used so far by @pid, its ended threads included (QEMU's
+    migration thread ends with the migration), in ms; 0 once gone."""
+    try:
+        with open('/proc/%d/stat' % pid) as f:
+            # The command name may hold spaces: count from its ')'.
+            fields = f.read().rsplit(')', 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) * 1000.0 / \
+        os.sysconf('SC_CLK_TCK')
+
+
+REPORTED = '/sys/module/page_reporting/parameters/reported_kib'
+
+
+def wait_memory_reported(timeout=20.0):
+    """On a VM whose kernel hands free memory back to its host (free page
+    reporting), a process gets fresh memory fast or slowly depending on
+    whether the host still backs it: a tenfold difference here, which
+    decides a round more than the programs do.  Waits until the kernel
+    stopped handing back memory, so that no destination starts while the
+    last hop's memory is half handed back.  That does not make the state
+    the same for every destination: QEMU started with preallocated RAM
+    right after such a wait was alternately slow and fast (2.9, 0.3, 1.8,
+    0.2, 1.4, 0.2, 1.4, 0.4 s, whoever started it), so the kinds run in a
+    shuffled order and --prealloc takes fresh memory out of the measured
+    time altogether.  Returns the seconds waited (None where the kernel
+    does not report)."""
+    if not os.path.exists(REPORTED):
+        return None
+    t0 = last_change = time.monotonic()
+    with open(REPORTED) as f:
+        last = f.read()
+    while time.monotonic() - last_change < 1.5 and \
+            time.monotonic() - t0 < timeout:
+        time.sleep(0.25)
+        with open(REPORTED) as f:
+            now = f.read()
+        if now != last:
+            last, last_change = now, time.monotonic()
+    return time.monotonic() - t0
+
+
+def host_busy_ms():
+    """Non-idle CPU time of the whole machine so far, in ms."""
+    with open('/proc/stat') as f:
+        fields = [int(v) for v in f.readline().split()[1:]]
+    # user nice system idle iowait irq softirq steal (guest* are in user)
+    busy = sum(fields[:8]) - fields[3] - fields[4]
+    return busy * 1000.0 / os.sysconf('SC_CLK_TCK')
+
+
+def prepare(src, dst, uri, bandwidth, dst_proc=None):
+    """Sets both sides up for one migration.  With @dst_proc, waits until
+    that destination has started its QEMU ahead."""
+    src.cmd('migrate-set-capabilities', capabilities=[
+        {'capability': 'events', 'state': True}])
     src.cmd('migrate-set-parameters', **{'max-bandwidth': bandwidth})
     dst.cmd('migrate-incoming', uri=uri)
     if dst_proc is not None:
@@ -184,76 +306,138 @@ def measure(src, dst, uri, bandwidth, dst_proc=None):
             time.sleep(0.01)
         # Answered once qmpd's main loop is back, i.e. QEMU negotiated.
         dst.cmd('query-status')
+
+
+def migrate(src, uri):
+    """Runs one migration; returns the figures."""
+    src.events.clear()
     t0 = time.monotonic()
     src.cmd('migrate', uri=uri)
-    while True:
-        info = src.cmd('query-migrate')
-        status = info.get('status')
-        if status == 'completed':
-            wall = time.monotonic() - t0
-            # QEMU 7.2 says "completed" a moment before it sets its
-            # times (seen once as total-time 0): ask again for them.
-            for _ in range(50):
-                if info.get('total-time'):
-                    break
-                time.sleep(0.01)
-                info = src.cmd('query-migrate')
+    # Waits for the event rather than polling query-migrate: a poll costs
+    # QEMU's monitor about 10 us per byte, on the CPUs the migration uses.
+    status, t1 = src.migration_end(300)
+    wall = t1 - t0
+    info = src.cmd('query-migrate')
+    if status != 'completed':
+        raise RuntimeError('migration %s: %s' %
+                           (status, info.get('error-desc')))
+    # QEMU 7.2 says "completed" a moment before it sets its times (seen
+    # once as total-time 0): ask again for them.
+    for _ in range(50):
+        if info.get('total-time'):
             break
-        if status in ('failed', 'cancelled'):
-            raise RuntimeError('migration %s: %s' %
-                               (status, info.get('error-desc')))
-        time.sleep(0.005)
+        time.sleep(0.01)
+        info = src.cmd('query-migrate')
+    total = info.get('total-time')
     return {'wall_ms': wall * 1000.0,
-            'total_ms': info.get('total-time'),
+            'total_ms': total,
+            'handoff_ms': wall * 1000.0 - total if total else None,
             'downtime_ms': info.get('downtime'),
             'setup_ms': info.get('setup-time'),
             'transferred': info.get('ram', {}).get('transferred')}
 
 
-def run_one(kind, args, tmp, n):
-    d = os.path.join(tmp, '%s-%d' % (kind, n))
-    os.mkdir(d)
-    log = open(os.path.join(d, 'log.txt'), 'w')
-    p = lambda name: os.path.join(d, name)
-    procs = []
-    try:
-        if kind.startswith('qmpd'):
-            config = ['-accel', 'tcg', '-m', args.mem] + guest_args(args)
-            src_argv = [args.qmpd, '-nodefaults'] + config + \
-                chardev(p('ss')) + \
-                ['-qmp', 'unix:%s,server=on,wait=off' % p('sq')]
-            dst_argv = [args.qmpd, '-nodefaults'] + \
-                (config if kind == 'qmpd-configured' else []) + \
-                chardev(p('ds')) + \
-                ['-qmp', 'unix:%s,server=on,wait=off' % p('dq'),
-                 '-incoming', 'defer']
-        else:
-            base = [args.qemu, '-nodefaults', '-no-user-config', '-display',
+class Chain:
+    """One guest of one kind, booted and filled once, then migrated hop
+    after hop to a new destination each time.  Between its hops it is
+    paused ('stop'), so the other kinds' hops run with it idle."""
+
+    def __init__(self, kind, args, tmp):
+        self.kind, self.args, self.tmp = kind, args, tmp
+        self.log = open(os.path.join(tmp, '%s-log.txt' % kind), 'w')
+        self.hops = 0
+        d = self._dir()
+        self.proc = spawn(self._argv(d, 'source'), self.log)
+        self.qmp = Qmp(os.path.join(d, 'q'))
+        self.ser = Serial(os.path.join(d, 's'))
+        self.ser.wait_for('QMPD-GUEST filled', args.boot_timeout)
+        self.qmp.cmd('stop')
+
+    def _dir(self):
+        d = os.path.join(self.tmp, '%s-%d' % (self.kind, self.hops))
+        os.mkdir(d)
+        return d
+
+    def _argv(self, d, role):
+        a = self.args
+        ends = chardev(os.path.join(d, 's')) + \
+            ['-qmp', 'unix:%s,server=on,wait=off' % os.path.join(d, 'q')]
+        if role == 'destination':
+            ends += ['-incoming', 'defer']
+        backend = []
+        if a.prealloc:
+            backend = ['-object', 'memory-backend-ram,id=ram0,size=%s,'
+                       'prealloc=on' % a.mem, '-machine',
+                       'memory-backend=ram0']
+        if self.kind == 'qemu':
+            return [a.qemu, '-nodefaults', '-no-user-config', '-display',
                     'none', '-machine', 'pc-i440fx-7.2', '-accel', 'tcg',
-                    '-cpu', 'qemu64', '-smp', '1', '-m', args.mem]
-            src_argv = base + guest_args(args) + chardev(p('ss')) + \
-                ['-qmp', 'unix:%s,server=on,wait=off' % p('sq')]
-            dst_argv = base + guest_args(args) + chardev(p('ds')) + \
-                ['-qmp', 'unix:%s,server=on,wait=off' % p('dq'),
-                 '-incoming', 'defer']
-        procs.append(spawn(src_argv, log))
-        src = Qmp(p('sq'))
-        ser = Serial(p('ss'))
-        ser.wait_for('QMPD-GUEST filled', args.boot_timeout)
-        procs.append(spawn(dst_argv, log))
-        dst = Qmp(p('dq'))
-        dser = Serial(p('ds'))
-        figures = measure(src, dst, 'unix:' + p('mig.sock'), args.bandwidth,
-                          procs[-1] if kind == 'qmpd-configured' else None)
-        # The guest goes on counting on the destination.
-        dser.wait_for('QMPD-COUNTER', 60)
-        for c in (src, dst, ser, dser):
+                    '-cpu', 'qemu64', '-smp', '1', '-m', a.mem] + \
+                backend + guest_args(a) + ends
+        config = ['-accel', 'tcg', '-m', a.mem] + backend + guest_args(a)
+        if role == 'destination' and self.kind == 'qmpd':
+            config = []  # told nothing: the stream configures it
+        return [a.qmpd, '-nodefaults'] + config + ends
+
+    def _pids(self, proc):
+        """The processes doing the work: (qmpd or None, QEMU)."""
+        if self.kind == 'qemu':
+            return None, proc.pid
+        kids = children(proc.pid)
+        return proc.pid, int(kids[0]) if kids else None
+
+    def hop(self):
+        """Resumes the guest, migrates it to a new destination, pauses it
+        there; returns the figures."""
+        a = self.args
+        self.qmp.cmd('cont')
+        self.ser.forget()
+        self.ser.wait_for('QMPD-COUNTER', 30)
+        time.sleep(a.settle)
+        reported_wait = wait_memory_reported()
+        self.hops += 1
+        d = self._dir()
+        dproc = spawn(self._argv(d, 'destination'), self.log)
+        try:
+            dqmp = Qmp(os.path.join(d, 'q'))
+            dser = Serial(os.path.join(d, 's'))
+            uri = 'unix:' + os.path.join(d, 'mig.sock')
+            src_pids = self._pids(self.proc)
+
+            def sample():
+                dst_pids = self._pids(dproc)
+                pids = {'src_qmpd': src_pids[0], 'src_qemu': src_pids[1],
+                        'dst_qmpd': dst_pids[0], 'dst_qemu': dst_pids[1]}
+                return {k: cpu_ms(v) for k, v in pids.items() if v}
+
+            prepare(self.qmp, dqmp, uri, a.bandwidth,
+                    dproc if self.kind == 'qmpd-configured' else None)
+            # A bare qmpd destination starts its QEMU inside the measured
+            # time: its whole start-up is counted then, as it should be.
+            before, host0 = sample(), host_busy_ms()
+            fig = migrate(self.qmp, uri)
+            after, host = sample(), host_busy_ms() - host0
+            for k, v in after.items():
+                fig[k + '_cpu_ms'] = v - before.get(k, 0)
+            fig['host_busy_ms'] = host
+            fig['reported_wait_s'] = reported_wait
+            # The guest goes on counting on the destination.
+            dser.wait_for('QMPD-COUNTER', 60)
+            dqmp.cmd('stop')
+        except BaseException:
+            stop(dproc)
+            raise
+        for c in (self.qmp, self.ser):
             c.close()
-        return figures
-    finally:
-        for proc in procs:
-            stop(proc)
-        log.close()
+        stop(self.proc)
+        self.proc, self.qmp, self.ser = dproc, dqmp, dser
+        return fig
+
+    def close(self):
+        for c in (self.qmp, self.ser):
+            c.close()
+        stop(self.proc)
+        self.log.close()
 
 
 def median(rows, key):
@@ -266,9 +450,31 @@ def minimum(rows, key):
     return min(vals) if vals else None
 
 
+def interval(a_rows, b_rows, key, diff):
+    """95% bootstrap interval of the ratio (or difference) of the two
+    medians: how far the comparison could move with other rounds of the
+    same machine.  Seeded, so a record always renders the same."""
+    a = [r[key] for r in a_rows if r.get(key) is not None]
+    b = [r[key] for r in b_rows if r.get(key) is not None]
+    if len(a) < 5 or len(b) < 5:
+        return None
+    rng = random.Random(20261206)
+    stats = []
+    for _ in range(2000):
+        ma = statistics.median(rng.choices(a, k=len(a)))
+        mb = statistics.median(rng.choices(b, k=len(b)))
+        if diff:
+            stats.append(ma - mb)
+        elif mb:
+            stats.append(ma / mb)
+    stats.sort()
+    return stats[int(0.025 * len(stats))], stats[int(0.975 * len(stats))]
+
+
 def render(results, meta):
     q, r = results.get('qmpd'), results['qemu']
     qc = results.get('qmpd-configured')
+    chain = meta.get('method') == 'chain'
     lines = ['### Run of %s' % meta['date'], '',
              'Medians of %d round(s). Targets from the issue are reported, '
              'never asserted.' % meta['rounds'], '',
@@ -289,13 +495,42 @@ def render(results, meta):
                    'time)'] if q else []) +
                  (['qmpd -> qmpd, configured: the destination was given '
                    'the configuration and started its QEMU before '
-                   '`migrate`, as QEMU\'s destination is'] if qc else [])),
-             '',
-             '| metric | statistic | destination | qmpd -> qmpd (ms) | '
-             'QEMU -> QEMU (ms) | ratio / difference | target |',
-             '| --- | --- | --- | ---: | ---: | ---: | ---: |']
+                   '`migrate`, as QEMU\'s destination is'] if qc else []))]
+    if chain:
+        lines.append(
+            '- method: one guest per kind, booted once, migrated hop after '
+            'hop (%d warm-up hop(s) not counted), paused while the other '
+            'kinds hop, the kinds %s in each round; %s s of running before '
+            'each hop, then a wait until the kernel stopped handing freed '
+            'memory back to the host; serial ports read all the time; the '
+            'end seen by the MIGRATION event'
+            % (meta.get('warmup', 0),
+               'shuffled (seed %d)' % meta['seed'] if 'seed' in meta
+               else 'rotated', meta.get('settle_s')))
+        lines.append(
+            '- guest RAM: %s' %
+            ('`memory-backend-ram,prealloc=on`: every destination backs '
+             'all its RAM before `migrate`, so no fresh memory is taken '
+             'during the migration' if meta.get('prealloc') else
+             'QEMU\'s default (taken as the migration writes it: the '
+             'host\'s speed at backing fresh memory is part of the figures)'))
+    else:
+        lines.append(
+            '- method: a fresh boot per round, the kinds rotated; the '
+            'serial ports were not read during the migration, and QEMU '
+            'alone stops taking the guest\'s console output after about '
+            '300 unread bytes where qmpd queues up to 1 MiB, so QEMU\'s '
+            'guest mostly waited on its console while qmpd\'s ran its '
+            'counter (docs/system/qemu-backend.md): these runs favour QEMU')
+    lines += ['',
+              '| metric | statistic | destination | qmpd -> qmpd (ms) | '
+              'QEMU -> QEMU (ms) | ratio / difference | target |',
+              '| --- | --- | --- | ---: | ---: | ---: | ---: |']
 
     def row(name, key, target, diff=False):
+        fmt = lambda v: '-' if v is None else '%.1f' % v
+        cmp_fmt = (lambda v: '%+.1f ms' % v) if diff else \
+            (lambda v: '%.3fx' % v)
         for label, rows in (('bare', q), ('configured', qc)):
             if rows is None:
                 continue
@@ -304,10 +539,14 @@ def render(results, meta):
                 if a is None or b is None:
                     cmp = '-'
                 elif diff:
-                    cmp = '%+.1f ms' % (a - b)
+                    cmp = cmp_fmt(a - b)
                 else:
-                    cmp = '%.3fx' % (a / b if b else float('inf'))
-                fmt = lambda v: '-' if v is None else '%.1f' % v
+                    cmp = cmp_fmt(a / b if b else float('inf'))
+                if stat == 'median':
+                    iv = interval(rows, r, key, diff)
+                    if iv is not None:
+                        cmp += ' (95%%: %s to %s)' % (cmp_fmt(iv[0]),
+                                                     cmp_fmt(iv[1]))
                 lines.append('| %s | %s | %s | %s | %s | %s | %s |' %
                              (name, stat, label, fmt(a), fmt(b), cmp, target))
 
@@ -315,6 +554,17 @@ def render(results, meta):
     row('total-time (QEMU)', 'total_ms', '<= 1.05x')
     row('downtime (QEMU)', 'downtime_ms', '<= +5 ms', diff=True)
     row('setup-time (QEMU)', 'setup_ms', '-')
+    if chain:
+        row('qmpd\'s part (wall - total-time)', 'handoff_ms', '-', diff=True)
+        row('CPU of the source\'s QEMU', 'src_qemu_cpu_ms', '-')
+        row('CPU of the destination\'s QEMU', 'dst_qemu_cpu_ms', '-')
+        for label, rows in (('bare', q), ('configured', qc)):
+            if rows:
+                lines.append(
+                    '| CPU of both qmpd processes | median | %s | %.1f | - '
+                    '| - | - |' % (label, statistics.median(
+                        [x.get('src_qmpd_cpu_ms', 0) +
+                         x.get('dst_qmpd_cpu_ms', 0) for x in rows])))
     return '\n'.join(lines) + '\n'
 
 
@@ -346,6 +596,16 @@ def main():
     ap.add_argument('--bandwidth', type=int, default=100 << 30)
     ap.add_argument('--rounds', type=int, default=3)
     ap.add_argument('--boot-timeout', type=float, default=300.0)
+    ap.add_argument('--prealloc', action='store_true',
+                    help='guest RAM from memory-backend-ram,prealloc=on: '
+                    'each destination backs all its RAM when it starts, '
+                    'so the migration itself takes no fresh memory')
+    ap.add_argument('--seed', type=int, default=1,
+                    help='seed of the order of the kinds in each round')
+    ap.add_argument('--warmup', type=int, default=1,
+                    help='hops per guest before the measured rounds')
+    ap.add_argument('--settle', type=float, default=1.0,
+                    help='seconds the resumed guest runs before a hop')
     ap.add_argument('--kinds', default='qmpd,qmpd-configured,qemu',
                     help='comma-separated subset of qmpd,qmpd-configured,'
                     'qemu (qemu is always run: the ratios need it)')
@@ -361,18 +621,38 @@ def main():
     rounds = {k: [] for k in kinds}
     load_start = '%.2f' % os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix='qmpd-qmig-') as tmp:
-        for n in range(args.rounds):
-            order = kinds[n % len(kinds):] + kinds[:n % len(kinds)]
-            for kind in order:
-                fig = run_one(kind, args, tmp, n)
-                print('round %d %s: %s' % (n, kind, fig), flush=True)
-                rounds[kind].append(fig)
+        chains = {}
+        try:
+            for kind in kinds:
+                chains[kind] = Chain(kind, args, tmp)
+                print('%s: booted and filled' % kind, flush=True)
+            for n in range(args.warmup):
+                for kind in kinds:
+                    fig = chains[kind].hop()
+                    print('warm-up %d %s: %s' % (n, kind, fig), flush=True)
+            # Shuffled, not rotated: how fast a destination gets fresh
+            # memory depends on what the hops before it freed (see
+            # wait_memory_reported()), and a fixed pattern could favour a
+            # kind.
+            rng = random.Random(args.seed)
+            for n in range(args.rounds):
+                order = rng.sample(kinds, len(kinds))
+                for kind in order:
+                    fig = chains[kind].hop()
+                    print('round %d %s: %s' % (n, kind, fig), flush=True)
+                    rounds[kind].append(fig)
+        finally:
+            for chain in chains.values():
+                chain.close()
     meta = {
         'date': datetime.datetime.now(datetime.timezone.utc).strftime(
             '%Y-%m-%d %H:%M UTC'),
         'machine': '%d CPUs, %s' % (os.cpu_count(), platform.platform()),
         'rounds': args.rounds, 'mem': args.mem, 'fill': args.fill,
         'bandwidth': args.bandwidth, 'load_start': load_start,
+        'method': 'chain', 'settle_s': args.settle,
+        'warmup': args.warmup, 'serial': 'drained',
+        'prealloc': args.prealloc, 'seed': args.seed,
         'load_end': '%.2f' % os.getloadavg()[0],
     }
     print(render(rounds, meta))
