@@ -41,7 +41,7 @@ on the source: 'wall'.  Also QEMU's own total-time and downtime from
 query-migrate (for qmpd, QEMU's clock starts when qmpd handed it the
 channel, so it leaves out qmpd's prelude and a bare destination's QEMU
 start-up; 'wall' does not), and the CPU time each process used over the
-same span.
+same span, and how many bytes the guest printed meanwhile.
 
 The issue's targets, reported and never asserted: total time at most
 1.05x QEMU's, downtime at most QEMU's plus 5 ms.  The tables give
@@ -158,6 +158,7 @@ class Serial:
     def __init__(self, path, timeout=60.0):
         self.sock = connect_unix(path, timeout)
         self.text = b''
+        self.total = 0  # bytes read since connected
         self.cond = threading.Condition()
         self.closed = False
         self.thread = threading.Thread(target=self._drain, daemon=True)
@@ -175,6 +176,7 @@ class Serial:
                 else:
                     # Keep the tail only: the counter never stops.
                     self.text = (self.text + data)[-65536:]
+                    self.total += len(data)
                 self.cond.notify_all()
             if not data:
                 return
@@ -344,6 +346,8 @@ class Chain:
 
     def __init__(self, kind, args, tmp):
         self.kind, self.args, self.tmp = kind, args, tmp
+        # "KIND-b": a second guest of the same kind (an A/A comparison).
+        self.base = kind[:-2] if kind.endswith('-b') else kind
         self.log = open(os.path.join(tmp, '%s-log.txt' % kind), 'w')
         self.hops = 0
         d = self._dir()
@@ -369,19 +373,19 @@ class Chain:
             backend = ['-object', 'memory-backend-ram,id=ram0,size=%s,'
                        'prealloc=on' % a.mem, '-machine',
                        'memory-backend=ram0']
-        if self.kind == 'qemu':
+        if self.base == 'qemu':
             return [a.qemu, '-nodefaults', '-no-user-config', '-display',
                     'none', '-machine', 'pc-i440fx-7.2', '-accel', 'tcg',
                     '-cpu', 'qemu64', '-smp', '1', '-m', a.mem] + \
                 backend + guest_args(a) + ends
         config = ['-accel', 'tcg', '-m', a.mem] + backend + guest_args(a)
-        if role == 'destination' and self.kind == 'qmpd':
+        if role == 'destination' and self.base == 'qmpd':
             config = []  # told nothing: the stream configures it
         return [a.qmpd, '-nodefaults'] + config + ends
 
     def _pids(self, proc):
         """The processes doing the work: (qmpd or None, QEMU)."""
-        if self.kind == 'qemu':
+        if self.base == 'qemu':
             return None, proc.pid
         kids = children(proc.pid)
         return proc.pid, int(kids[0]) if kids else None
@@ -411,11 +415,14 @@ class Chain:
                 return {k: cpu_ms(v) for k, v in pids.items() if v}
 
             prepare(self.qmp, dqmp, uri, a.bandwidth,
-                    dproc if self.kind == 'qmpd-configured' else None)
+                    dproc if self.base == 'qmpd-configured' else None)
             # A bare qmpd destination starts its QEMU inside the measured
             # time: its whole start-up is counted then, as it should be.
             before, host0 = sample(), host_busy_ms()
+            out0 = self.ser.total
             fig = migrate(self.qmp, uri)
+            # What the guest printed meanwhile: how busy it was.
+            fig['guest_serial_bytes'] = self.ser.total - out0
             after, host = sample(), host_busy_ms() - host0
             for k, v in after.items():
                 fig[k + '_cpu_ms'] = v - before.get(k, 0)
@@ -565,6 +572,25 @@ def render(results, meta):
                     '| - | - |' % (label, statistics.median(
                         [x.get('src_qmpd_cpu_ms', 0) +
                          x.get('dst_qmpd_cpu_ms', 0) for x in rows])))
+    aa = sorted(k for k in results if k.endswith('-b'))
+    if aa:
+        lines += ['', 'A/A: a second guest of the same kind against the '
+                  'first, in the same run (how far two guests of one kind '
+                  'differ):', '',
+                  '| kind | metric | second guest (ms) | first guest (ms) '
+                  '| ratio / difference |', '| --- | --- | ---: | ---: | ---: |']
+    for kind in aa:
+        a_rows, b_rows = results[kind], results[kind[:-2]]
+        for name, key, diff in (('wall', 'wall_ms', False),
+                                ('total-time', 'total_ms', False),
+                                ('downtime', 'downtime_ms', True)):
+            ma, mb = median(a_rows, key), median(b_rows, key)
+            iv = interval(a_rows, b_rows, key, diff)
+            fmt = (lambda v: '%+.1f ms' % v) if diff else \
+                (lambda v: '%.3fx' % v)
+            lines.append('| %s | %s | %.1f | %.1f | %s%s |' % (
+                kind[:-2], name, ma, mb, fmt(ma - mb if diff else ma / mb),
+                ' (95%%: %s to %s)' % (fmt(iv[0]), fmt(iv[1])) if iv else ''))
     return '\n'.join(lines) + '\n'
 
 
@@ -608,7 +634,9 @@ def main():
                     help='seconds the resumed guest runs before a hop')
     ap.add_argument('--kinds', default='qmpd,qmpd-configured,qemu',
                     help='comma-separated subset of qmpd,qmpd-configured,'
-                    'qemu (qemu is always run: the ratios need it)')
+                    'qemu (qemu is always run: the ratios need it); KIND-b '
+                    'adds a second guest of KIND, compared with the first '
+                    '(an A/A run: how far two guests of one kind differ)')
     results.add_record_args(ap, 'qemu-migration.json')
     args = ap.parse_args()
     if results.render_record(args, render_record):
@@ -616,8 +644,13 @@ def main():
     for what in ('qmpd', 'qemu', 'kernel', 'initrd'):
         if not getattr(args, what) or not os.path.exists(getattr(args, what)):
             sys.exit('missing %s: %r' % (what, getattr(args, what)))
-    kinds = tuple(k for k in ('qmpd', 'qmpd-configured', 'qemu')
-                  if k in args.kinds.split(',') or k == 'qemu')
+    known = ('qmpd', 'qmpd-configured', 'qemu')
+    asked = args.kinds.split(',')
+    for k in asked:
+        if k not in known and not (k.endswith('-b') and k[:-2] in known):
+            sys.exit('unknown kind %r' % k)
+    kinds = tuple(k for k in known if k in asked or k == 'qemu') + \
+        tuple(k for k in asked if k.endswith('-b'))
     rounds = {k: [] for k in kinds}
     load_start = '%.2f' % os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix='qmpd-qmig-') as tmp:
