@@ -81,8 +81,9 @@ bool qemu_backend_start(const MachineProperties *config,
  * guest's: requests are not forwarded and events not broadcast until
  * qemu_backend_adopt().  A destination whose configuration was given
  * beforehand starts its QEMU so, while it waits for the source, as QEMU
- * alone is started before its migration.  If that QEMU exits first, the
- * backend is simply no longer ahead (qemu_backend_stop() releases it).
+ * alone is started before its migration.  It gets the migration
+ * settings made so far at once.  If that QEMU exits first, the backend
+ * is simply no longer ahead (qemu_backend_stop() releases it).
  */
 bool qemu_backend_start_ahead(const MachineProperties *config,
                               GPtrArray *serial_chardevs,
@@ -94,7 +95,8 @@ bool qemu_backend_is_ahead(void);
 /**
  * qemu_backend_adopt:
  * Makes the QEMU started ahead the guest's, with @opts's callbacks: from
- * now on it is as if qemu_backend_start() had just returned.
+ * now on it is as if qemu_backend_start() had just returned.  Sends QEMU
+ * only the migration settings changed since it started.
  */
 void qemu_backend_adopt(const QemuBackendOptions *opts);
 
