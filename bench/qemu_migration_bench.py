@@ -591,6 +591,26 @@ def render(results, meta):
             lines.append('| %s | %s | %.1f | %.1f | %s%s |' % (
                 kind[:-2], name, ma, mb, fmt(ma - mb if diff else ma / mb),
                 ' (95%%: %s to %s)' % (fmt(iv[0]), fmt(iv[1])) if iv else ''))
+    pooled = lambda k: results.get(k, []) + results.get(k + '-b', [])
+    if 'qemu-b' in results and 'qmpd-configured-b' in results:
+        lines += ['', 'Both guests of each kind together (configured '
+                  'destination):', '',
+                  '| metric | qmpd -> qmpd (ms) | QEMU -> QEMU (ms) | '
+                  'ratio / difference | target |',
+                  '| --- | ---: | ---: | ---: | ---: |']
+        for name, key, diff, target in (
+                ('wall', 'wall_ms', False, '<= 1.05x'),
+                ('total-time', 'total_ms', False, '<= 1.05x'),
+                ('downtime', 'downtime_ms', True, '<= +5 ms')):
+            a_rows, b_rows = pooled('qmpd-configured'), pooled('qemu')
+            ma, mb = median(a_rows, key), median(b_rows, key)
+            iv = interval(a_rows, b_rows, key, diff)
+            fmt = (lambda v: '%+.1f ms' % v) if diff else \
+                (lambda v: '%.3fx' % v)
+            lines.append('| %s | %.1f | %.1f | %s%s | %s |' % (
+                name, ma, mb, fmt(ma - mb if diff else ma / mb),
+                ' (95%%: %s to %s)' % (fmt(iv[0]), fmt(iv[1])) if iv else '',
+                target))
     return '\n'.join(lines) + '\n'
 
 
