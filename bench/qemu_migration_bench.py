@@ -514,6 +514,10 @@ def render(results, meta):
             % (meta.get('warmup', 0),
                'shuffled (seed %d)' % meta['seed'] if 'seed' in meta
                else 'rotated', meta.get('settle_s')))
+        if 'boot_order' in meta:
+            lines.append('- guests booted in the order %s (the first waits '
+                         'longest for its first hop)' %
+                         ', '.join(meta['boot_order']))
         lines.append(
             '- guest RAM: %s' %
             ('`memory-backend-ram,prealloc=on`: every destination backs '
@@ -675,8 +679,11 @@ def main():
     load_start = '%.2f' % os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix='qmpd-qmig-') as tmp:
         chains = {}
+        # The guest booted first waits longest for its first hop; the
+        # boot order is shuffled too, and recorded.
+        boot_order = random.Random(args.seed + 1000).sample(kinds, len(kinds))
         try:
-            for kind in kinds:
+            for kind in boot_order:
                 chains[kind] = Chain(kind, args, tmp)
                 print('%s: booted and filled' % kind, flush=True)
             for n in range(args.warmup):
@@ -706,6 +713,7 @@ def main():
         'method': 'chain', 'settle_s': args.settle,
         'warmup': args.warmup, 'serial': 'drained',
         'prealloc': args.prealloc, 'seed': args.seed,
+        'boot_order': list(boot_order),
         'load_end': '%.2f' % os.getloadavg()[0],
     }
     print(render(rounds, meta))
