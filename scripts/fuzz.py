@@ -5,9 +5,10 @@
 Configures (once) and builds a clang build with ASan, UBSan and coverage
 instrumentation in every library, then runs each fuzz-NAME-libfuzzer
 program for --time seconds.  Each target grows a scratch corpus outside
-git (BUILD/fuzz-corpus/NAME), seeded from tests/fuzz/NAME and, for
-migration-stream and cpr-frame, the corpus generated in the build folder.  Crashes,
-timeouts, leaks and out-of-memory inputs land in BUILD/fuzz-artifacts/NAME
+git (BUILD/fuzz-corpus/NAME), seeded from tests/fuzz/NAME and, where a
+script writes part of the corpus at build time, from BUILD/tests/fuzz/NAME.
+Crashes, timeouts, leaks and out-of-memory inputs land in
+BUILD/fuzz-artifacts/NAME
 and are copied into tests/fuzz/NAME under libFuzzer's name (crash-SHA1,
 timeout-SHA1, leak-SHA1, oom-SHA1), where `make check` (suite 'fuzz')
 replays them.  The exit status is 1 when anything was found.
