@@ -259,7 +259,7 @@ JsonNode *migration_parameters_now(void)
 
 JsonNode *migration_parameters_changed_since(JsonNode *since)
 {
-    g_autoptr(MigrationParameters) defaults = defaults_new();
+    g_autoptr(MigrationParameters) defaults = since ? NULL : defaults_new();
     g_autoptr(JsonNode) base =
         since != NULL ? json_node_ref(since) : params_to_json(defaults);
     g_autoptr(JsonNode) now = migration_parameters_now();

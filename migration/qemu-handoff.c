@@ -100,39 +100,28 @@ static void restore_default_sndbuf(int fd)
     close(fresh);
 }
 
-/* The descriptor under a channel, or -1. */
-static int channel_fd(MigChannel *ch)
-{
-    if (ch->io != NULL) {
-        return g_socket_get_fd(
-            g_socket_connection_get_socket(G_SOCKET_CONNECTION(ch->io)));
-    }
-    if (ch->out != NULL && G_IS_UNIX_OUTPUT_STREAM(ch->out)) {
-        return g_unix_output_stream_get_fd(G_UNIX_OUTPUT_STREAM(ch->out));
-    }
-    if (ch->in != NULL && G_IS_UNIX_INPUT_STREAM(ch->in)) {
-        return g_unix_input_stream_get_fd(G_UNIX_INPUT_STREAM(ch->in));
-    }
-    return -1;
-}
-
 /*
  * The descriptor under a channel, duplicated for QEMU.  Its file offset
- * and status flags are shared, so QEMU reads (or writes) right after the
- * prelude.
+ * is shared, so QEMU reads (or writes) right after the prelude.
  */
 static int channel_dup_fd(MigChannel *ch, GError **errp)
 {
-    int fd = channel_fd(ch);
+    int fd = -1;
     int dup_fd;
 
+    if (ch->io != NULL) {
+        fd = g_socket_get_fd(
+            g_socket_connection_get_socket(G_SOCKET_CONNECTION(ch->io)));
+        restore_default_sndbuf(fd);
+    } else if (ch->out != NULL && G_IS_UNIX_OUTPUT_STREAM(ch->out)) {
+        fd = g_unix_output_stream_get_fd(G_UNIX_OUTPUT_STREAM(ch->out));
+    } else if (ch->in != NULL && G_IS_UNIX_INPUT_STREAM(ch->in)) {
+        fd = g_unix_input_stream_get_fd(G_UNIX_INPUT_STREAM(ch->in));
+    }
     if (fd < 0) {
         g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
                     "the migration channel has no descriptor to give QEMU");
         return -1;
-    }
-    if (ch->io != NULL) {
-        restore_default_sndbuf(fd);
     }
     dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
     if (dup_fd < 0) {
@@ -140,21 +129,9 @@ static int channel_dup_fd(MigChannel *ch, GError **errp)
                     "migration channel: dup: %s", g_strerror(errno));
         return -1;
     }
+    /* QEMU's fd: transport expects the blocking descriptor it would open. */
+    fcntl(dup_fd, F_SETFL, fcntl(dup_fd, F_GETFL) & ~O_NONBLOCK);
     return dup_fd;
-}
-
-/*
- * Right before QEMU starts on it: QEMU's fd: transport expects the
- * blocking descriptor it would open itself.  qmpd's own reads and writes
- * on the channel are over by then.
- */
-static void channel_make_blocking(MigChannel *ch)
-{
-    int fd = channel_fd(ch);
-
-    if (fd >= 0) {
-        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-    }
 }
 
 /*
@@ -299,7 +276,6 @@ static void hout_hand_over(void)
         hout_fail("%s", err->message);
         return;
     }
-    channel_make_blocking(hout.ch);
     /* QEMU holds its own descriptor from here on; ours can go. */
     channel_release_to_qemu(g_steal_pointer(&hout.ch));
     hout.handing = true;
@@ -506,7 +482,6 @@ static void hin_end(bool cancelled, const char *error)
     if (error != NULL && !hin.handed) {
         hin_send_verdict(false, error);
     }
-
     if (error != NULL && hin.prepared) {
         hin.ops->incoming_abort();
     }
@@ -596,7 +571,6 @@ static void hin_apply(void)
         hin_fail("%s", err->message);
         return;
     }
-    channel_make_blocking(hin.ch);
     hin.ops->qemu_migrate(true, fd, hin_qemu_reply,
                           GUINT_TO_POINTER(hin.generation));
 }

@@ -37,8 +37,7 @@ static struct {
     char *setup_error; /* QEMU refused a setting: the next migration's */
     /* Settings and getfd sent to QEMU and not answered yet. */
     guint unanswered;
-    bool fd_given;
-    char *fd_error;
+    char *fd_error; /* QEMU refused the getfd (or exited first) */
     /* A "migrate" held back until QEMU answered what went before it. */
     MigrateCall *waiting;
     /* migrate-start-postcopy came before QEMU's "migrate": send it after. */
@@ -51,14 +50,9 @@ void qemu_migration_reset(void)
     g_clear_pointer(&qm.params, json_node_unref);
     g_clear_pointer(&qm.setup_error, g_free);
     g_clear_pointer(&qm.fd_error, g_free);
+    /* Freeing the QMP client answered everything, "migrate" included. */
+    g_warn_if_fail(qm.waiting == NULL);
     qm.unanswered = 0;
-    qm.fd_given = false;
-    if (qm.waiting != NULL) {
-        MigrateCall *mc = g_steal_pointer(&qm.waiting);
-
-        mc->fn("QEMU exited before it answered", mc->opaque);
-        g_free(mc);
-    }
 }
 
 void qemu_migration_start_postcopy_later(bool later)
@@ -134,19 +128,18 @@ static JsonNode *fdname_args(void)
     return args;
 }
 
+/*
+ * A migration QEMU did not start leaves the channel under its getfd name,
+ * which would hold the connection open and keep the peer waiting.
+ */
 static void drop_migration_fd(void)
 {
+    QemuQmpClient *qmp = qemu_backend_get_qmp();
     g_autoptr(JsonNode) args = NULL;
 
-    if (!qm.fd_given) {
-        return;
-    }
-    /* QEMU's copy would hold the connection open and the peer waiting. */
-    qm.fd_given = false;
-    if (qemu_backend_is_running()) {
+    if (qmp != NULL) {
         args = fdname_args();
-        qemu_qmp_client_send(qemu_backend_get_qmp(), "closefd", args,
-                             ignore_reply_cb, NULL);
+        qemu_qmp_client_send(qmp, "closefd", args, ignore_reply_cb, NULL);
     }
 }
 
@@ -170,7 +163,6 @@ static bool give_migration_fd(int fd)
     }
     args = fdname_args();
     g_clear_pointer(&qm.fd_error, g_free);
-    qm.fd_given = true;
     qm.unanswered++;
     qemu_qmp_client_send_fd(qemu_backend_get_qmp(), "getfd", args, fd,
                             getfd_reply_cb, NULL);
@@ -182,11 +174,9 @@ static void migrate_reply_cb(JsonNode *reply, void *opaque)
     MigrateCall *mc = opaque;
     g_autofree char *error = qemu_backend_reply_error(reply);
 
-    if (error != NULL) {
+    if (error != NULL && reply != NULL) {
         drop_migration_fd();
     }
-    /* QEMU took the descriptor out of its list, or it is dropped. */
-    qm.fd_given = false;
     mc->fn(error, mc->opaque);
     g_free(mc);
 }
@@ -200,13 +190,10 @@ static void migrate_go(MigrateCall *mc)
 
     if (qm.fd_error != NULL) {
         error = g_steal_pointer(&qm.fd_error);
-        qm.fd_given = false;
     } else if (qm.setup_error != NULL) {
         /* Reported once: the client may correct it through QEMU. */
         error = g_steal_pointer(&qm.setup_error);
         drop_migration_fd();
-    } else if (!qm.fd_given || !qemu_backend_is_running()) {
-        error = g_strdup("QEMU is not running");
     }
     if (error != NULL) {
         mc->fn(error, mc->opaque);
