@@ -478,6 +478,26 @@ def interval(a_rows, b_rows, key, diff):
     return stats[int(0.025 * len(stats))], stats[int(0.975 * len(stats))]
 
 
+def compare(a_rows, b_rows, key, diff, stat=median):
+    """@a_rows against @b_rows on @key as text: the ratio (or difference)
+    of the two statistics, with its 95% interval for medians."""
+    a, b = stat(a_rows, key), stat(b_rows, key)
+    fmt = (lambda v: '%+.1f ms' % v) if diff else (lambda v: '%.3fx' % v)
+    if a is None or b is None:
+        return '-'
+    text = fmt(a - b) if diff else fmt(a / b if b else float('inf'))
+    iv = interval(a_rows, b_rows, key, diff) if stat is median else None
+    if iv is not None:
+        text += ' (95%%: %s to %s)' % (fmt(iv[0]), fmt(iv[1]))
+    return text
+
+
+# The metrics the A/A and pooled tables compare.
+MAIN_METRICS = (('wall', 'wall_ms', False, '<= 1.05x'),
+                ('total-time', 'total_ms', False, '<= 1.05x'),
+                ('downtime', 'downtime_ms', True, '<= +5 ms'))
+
+
 def render(results, meta):
     q, r = results.get('qmpd'), results['qemu']
     qc = results.get('qmpd-configured')
@@ -540,26 +560,13 @@ def render(results, meta):
 
     def row(name, key, target, diff=False):
         fmt = lambda v: '-' if v is None else '%.1f' % v
-        cmp_fmt = (lambda v: '%+.1f ms' % v) if diff else \
-            (lambda v: '%.3fx' % v)
         for label, rows in (('bare', q), ('configured', qc)):
             if rows is None:
                 continue
             for stat, fn in (('median', median), ('min', minimum)):
-                a, b = fn(rows, key), fn(r, key)
-                if a is None or b is None:
-                    cmp = '-'
-                elif diff:
-                    cmp = cmp_fmt(a - b)
-                else:
-                    cmp = cmp_fmt(a / b if b else float('inf'))
-                if stat == 'median':
-                    iv = interval(rows, r, key, diff)
-                    if iv is not None:
-                        cmp += ' (95%%: %s to %s)' % (cmp_fmt(iv[0]),
-                                                     cmp_fmt(iv[1]))
-                lines.append('| %s | %s | %s | %s | %s | %s | %s |' %
-                             (name, stat, label, fmt(a), fmt(b), cmp, target))
+                lines.append('| %s | %s | %s | %s | %s | %s | %s |' % (
+                    name, stat, label, fmt(fn(rows, key)), fmt(fn(r, key)),
+                    compare(rows, r, key, diff, fn), target))
 
     row('wall (migrate to completed)', 'wall_ms', '<= 1.05x')
     row('total-time (QEMU)', 'total_ms', '<= 1.05x')
@@ -585,36 +592,22 @@ def render(results, meta):
                   '| ratio / difference |', '| --- | --- | ---: | ---: | ---: |']
     for kind in aa:
         a_rows, b_rows = results[kind], results[kind[:-2]]
-        for name, key, diff in (('wall', 'wall_ms', False),
-                                ('total-time', 'total_ms', False),
-                                ('downtime', 'downtime_ms', True)):
-            ma, mb = median(a_rows, key), median(b_rows, key)
-            iv = interval(a_rows, b_rows, key, diff)
-            fmt = (lambda v: '%+.1f ms' % v) if diff else \
-                (lambda v: '%.3fx' % v)
-            lines.append('| %s | %s | %.1f | %.1f | %s%s |' % (
-                kind[:-2], name, ma, mb, fmt(ma - mb if diff else ma / mb),
-                ' (95%%: %s to %s)' % (fmt(iv[0]), fmt(iv[1])) if iv else ''))
-    pooled = lambda k: results.get(k, []) + results.get(k + '-b', [])
+        for name, key, diff, _ in MAIN_METRICS:
+            lines.append('| %s | %s | %.1f | %.1f | %s |' % (
+                kind[:-2], name, median(a_rows, key), median(b_rows, key),
+                compare(a_rows, b_rows, key, diff)))
     if 'qemu-b' in results and 'qmpd-configured-b' in results:
+        a_rows = results['qmpd-configured'] + results['qmpd-configured-b']
+        b_rows = results['qemu'] + results['qemu-b']
         lines += ['', 'Both guests of each kind together (configured '
                   'destination):', '',
                   '| metric | qmpd -> qmpd (ms) | QEMU -> QEMU (ms) | '
                   'ratio / difference | target |',
                   '| --- | ---: | ---: | ---: | ---: |']
-        for name, key, diff, target in (
-                ('wall', 'wall_ms', False, '<= 1.05x'),
-                ('total-time', 'total_ms', False, '<= 1.05x'),
-                ('downtime', 'downtime_ms', True, '<= +5 ms')):
-            a_rows, b_rows = pooled('qmpd-configured'), pooled('qemu')
-            ma, mb = median(a_rows, key), median(b_rows, key)
-            iv = interval(a_rows, b_rows, key, diff)
-            fmt = (lambda v: '%+.1f ms' % v) if diff else \
-                (lambda v: '%.3fx' % v)
-            lines.append('| %s | %.1f | %.1f | %s%s | %s |' % (
-                name, ma, mb, fmt(ma - mb if diff else ma / mb),
-                ' (95%%: %s to %s)' % (fmt(iv[0]), fmt(iv[1])) if iv else '',
-                target))
+        for name, key, diff, target in MAIN_METRICS:
+            lines.append('| %s | %.1f | %.1f | %s | %s |' % (
+                name, median(a_rows, key), median(b_rows, key),
+                compare(a_rows, b_rows, key, diff), target))
     return '\n'.join(lines) + '\n'
 
 

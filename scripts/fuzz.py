@@ -8,8 +8,7 @@ program for --time seconds.  Each target grows a scratch corpus outside
 git (BUILD/fuzz-corpus/NAME), seeded from tests/fuzz/NAME and, where a
 script writes part of the corpus at build time, from BUILD/tests/fuzz/NAME.
 Crashes, timeouts, leaks and out-of-memory inputs land in
-BUILD/fuzz-artifacts/NAME
-and are copied into tests/fuzz/NAME under libFuzzer's name (crash-SHA1,
+BUILD/fuzz-artifacts/NAME and are copied into tests/fuzz/NAME under
 timeout-SHA1, leak-SHA1, oom-SHA1), where `make check` (suite 'fuzz')
 replays them.  The exit status is 1 when anything was found.
 
