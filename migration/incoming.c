@@ -556,6 +556,11 @@ bool migration_incoming_running(void)
     return migration_status_is_running(in.status);
 }
 
+bool migration_incoming_stream_arrived(void)
+{
+    return migration_incoming_running() && in.status != MIGRATION_STATUS_SETUP;
+}
+
 bool migration_incoming_cancel(void)
 {
     if (!migration_status_is_running(in.status)) {

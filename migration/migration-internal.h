@@ -73,6 +73,13 @@ bool migration_incoming_register(GError **errp);
 /** migration_incoming_running: Returns: an incoming attempt is live. */
 bool migration_incoming_running(void);
 
+/**
+ * migration_incoming_stream_arrived:
+ * Returns: a live incoming attempt got its stream (it no longer only
+ * listens).
+ */
+bool migration_incoming_stream_arrived(void);
+
 /** migration_incoming_cancel: Returns: a live incoming attempt was cancelled.
  */
 bool migration_incoming_cancel(void);

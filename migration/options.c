@@ -193,13 +193,25 @@ bool migration_set_parameters_from_kv(const char *kv, GError **errp)
     return ok && migration_set_parameters(patch, errp);
 }
 
+/*
+ * A destination that only listens still takes capabilities, as QEMU's
+ * does: a client that started it with "-incoming URI" can set them only
+ * then.  They are read when the stream arrives (or handed to the QEMU that
+ * loads it), and are fixed from then on.
+ */
+static bool capabilities_fixed(void)
+{
+    return migration_outgoing_running() || mig_qemu_outgoing_active() ||
+           mig_cpr_qemu_active() || migration_incoming_stream_arrived();
+}
+
 bool migration_set_capabilities(const MigrationCapabilityStatusList *list,
                                 GError **errp)
 {
     bool next[MIGRATION_CAPABILITY__MAX];
     const MigrationCapabilityStatusList *l;
 
-    if (migration_is_active()) {
+    if (capabilities_fixed()) {
         g_set_error(errp, QMPD_ERROR, QMPD_ERROR_GENERIC,
                     "There's a migration process in progress");
         return false;

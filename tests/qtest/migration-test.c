@@ -346,15 +346,26 @@ static void test_cancel_incoming(void)
     g_autofree char *sock = qtest_tmp_path(dst, "mig.sock");
     g_autofree char *uri = g_strdup_printf("unix:%s", sock);
     g_autofree char *st = NULL;
+    g_autoptr(JsonObject) ev = NULL;
 
     incoming(dst, uri);
     qtest_qmp_assert_error(
         dst, "GenericError", "The incoming migration has already been started",
         "{\"execute\": \"migrate-incoming\", \"arguments\": {\"uri\": \"%s\"}}",
         uri);
+    /* Only listening: capabilities still change, as on QEMU's destination. */
+    qtest_qmp_assert_success(
+        dst, "{\"execute\": \"migrate-set-capabilities\", \"arguments\": "
+             "{\"capabilities\": [{\"capability\": \"events\", "
+             "\"state\": true}]}}");
     qtest_qmp_assert_success(dst, "{\"execute\": \"migrate_cancel\"}");
     st = migrate_status(dst, NULL);
     g_assert_cmpstr(st, ==, "cancelled");
+    /* ... and the one set took effect: the cancel was announced. */
+    ev = qtest_qmp_eventwait_ref(dst, "MIGRATION");
+    g_assert_cmpstr(json_object_get_string_member(
+                        json_object_get_object_member(ev, "data"), "status"),
+                    ==, "cancelled");
     g_assert_false(g_file_test(sock, G_FILE_TEST_EXISTS));
     /* Listening again works. */
     incoming(dst, uri);
@@ -486,6 +497,12 @@ static void test_cancel_incoming_mid_stream(void)
         g_assert_cmpint(waited, <, 15000);
         g_usleep(10 * 1000);
     }
+    /* The stream arrived: its capabilities are fixed. */
+    qtest_qmp_assert_error(
+        dst, "GenericError", "There's a migration process in progress",
+        "{\"execute\": \"migrate-set-capabilities\", \"arguments\": "
+        "{\"capabilities\": [{\"capability\": \"events\", "
+        "\"state\": true}]}}");
     g_usleep(300 * 1000);
     qtest_qmp_assert_success(dst, "{\"execute\": \"migrate_cancel\"}");
     st = migrate_status(dst, NULL);

@@ -196,14 +196,15 @@ static void test_configured_dest(void)
     /* Still qmpd's destination in its configuration phase. */
     assert_run_state(dst.qmp, "inmigrate");
     /*
-     * QEMU got the settings when it started (capabilities cannot change
-     * once the destination listens); a parameter changed afterwards
-     * reaches it at the hand-off.
+     * QEMU got the settings when it started; a parameter and a capability
+     * changed while the destination listens reach it too.
      */
     set_bandwidth(dst.qmp, 1u << 30);
+    set_capability(dst.qmp, "late-block-activate", true);
     migrate_and_check(&src, &dst, boot, uri, LISTEN_ALREADY);
     g_assert_cmpint(qtest_child_pid(dst.qmp, 0), ==, ahead);
     g_assert_true(capability_of(dst.qmp, "auto-converge"));
+    g_assert_true(capability_of(dst.qmp, "late-block-activate"));
     g_assert_cmpint(parameter_of(dst.qmp, "max-bandwidth"), ==, 1 << 30);
     set_capability(dst.qmp, "auto-converge", false);
 
@@ -215,10 +216,13 @@ static void test_configured_dest(void)
     incoming(dst2.qmp, uri2);
     ahead2 = qtest_child_pid(dst2.qmp, 30 * 1000);
     g_assert_cmpint(ahead2, >, 0);
+    set_capability(dst2.qmp, "late-block-activate", true);
     migrate_and_check(&dst, &dst2, boot, uri2, LISTEN_ALREADY);
     used2 = qtest_child_pid(dst2.qmp, 0);
     g_assert_cmpint(used2, >, 0);
     g_assert_cmpint(used2, !=, ahead2);
+    /* The QEMU that replaced the one started ahead got it as well. */
+    g_assert_true(capability_of(dst2.qmp, "late-block-activate"));
     side_clear(&src);
     side_clear(&dst);
     side_clear(&dst2);

@@ -107,6 +107,11 @@ static void test_transport(const char *kind)
                      "\"arguments\": {\"capabilities\": [{\"capability\": "
                      "\"return-path\", \"state\": true}]}}");
         incoming(dst.qmp, "tcp:127.0.0.1:0");
+        /*
+         * A listening destination still takes capabilities (QEMU's does);
+         * the QEMU it starts at the hand-off gets them.
+         */
+        set_capability(dst.qmp, "late-block-activate", true);
         r = qtest_qmp_assert_success_ref(dst.qmp,
                                          "{\"execute\": \"query-migrate\"}");
         addr = json_array_get_object_element(
@@ -118,6 +123,7 @@ static void test_transport(const char *kind)
         migrate_and_check(&src, &dst, boot, uri, LISTEN_ALREADY);
         wait_migration_event(src.qmp, "completed");
         wait_migration_event(dst.qmp, "completed");
+        g_assert_true(capability_of(dst.qmp, "late-block-activate"));
     } else if (g_str_equal(kind, "exec")) {
         /* One URI per side: the source's command writes, the other reads. */
         g_autofree char *out_uri =
