@@ -25,16 +25,17 @@ random), prints 'QMPD-GUEST filled', then counts on its serial port.
         destination: the same plus -incoming defer, started beforehand as
                 QEMU needs
 
-Method.  Each kind boots and fills one guest, then migrates it hop after
-hop, each time to a new destination process; each round runs the kinds
-in a shuffled order (after --warmup hops each, not counted), and a guest
-waits paused while the other kinds hop.  Before a hop the guest runs --settle seconds,
-then the script waits until the host took back the memory the last hop
-freed (wait_memory_reported()).  Every serial port is read all the time
-(see Serial).  Both sources get the same parameters (max-bandwidth
---bandwidth, default downtime-limit, the "events" capability) through
-QMP (qmpd forwards them to its QEMU); both destinations listen with
-migrate-incoming on a unix socket.
+Method.  Each guest (--guests per kind) boots and fills once, then
+migrates hop after hop, each time to a new destination process; each
+round runs every guest's hop in a shuffled order (after --warmup hops
+each, not counted), and a guest waits paused while the others hop.  The
+boot order is shuffled too and recorded.  Before a hop the guest runs
+--settle seconds, then the script waits until the host took back the
+memory the last hop freed (wait_memory_reported()).  Every serial port
+is read all the time (see Serial).  Both sources get the same
+parameters (max-bandwidth --bandwidth, default downtime-limit, the
+"events" capability) through QMP (qmpd forwards them to its QEMU); both
+destinations listen with migrate-incoming on a unix socket.
 
 Measured from the 'migrate' command to the MIGRATION event 'completed'
 on the source: 'wall'.  Also QEMU's own total-time and downtime from
@@ -45,8 +46,9 @@ same span, and how many bytes the guest printed meanwhile.
 
 The issue's targets, reported and never asserted: total time at most
 1.05x QEMU's, downtime at most QEMU's plus 5 ms.  The tables give
-medians, the 95% bootstrap interval of the ratio of medians, and the
-minimums.
+medians of the hops of all guests of a kind, the 95% bootstrap interval
+of the ratio of medians (resampling guests, then hops: see interval()),
+the minimums, and each guest's own medians.
 
 --write-results appends this run's raw figures to
 bench/data/qemu-migration.json; --render turns that record into tables
@@ -108,11 +110,17 @@ class Qmp:
         line, self.buf = self.buf.split(b'\n', 1)
         return json.loads(line)
 
-    def cmd(self, name, **args):
+    def cmd(self, name, fd=None, **args):
+        """Runs @name; @fd goes along with it (SCM_RIGHTS), as getfd
+        needs."""
         req = {'execute': name}
         if args:
             req['arguments'] = args
-        self.sock.sendall(json.dumps(req).encode() + b'\n')
+        data = json.dumps(req).encode() + b'\n'
+        if fd is None:
+            self.sock.sendall(data)
+        else:
+            socket.send_fds(self.sock, [data], [fd])
         while True:
             msg = self._read()
             if 'event' in msg:
@@ -240,17 +248,31 @@ def children(pid):
         return []
 
 
-def cpu_ms(pid):
-    """CPU time used so far by @pid, its ended threads included (QEMU's
-    migration thread ends with the migration), in ms; 0 once gone."""
+def proc_counts(pid):
+    """What @pid used so far, its ended threads included (QEMU's migration
+    thread ends with the migration): CPU time in ms, the part of it spent
+    in the kernel, and page faults; {} once gone."""
     try:
         with open('/proc/%d/stat' % pid) as f:
             # The command name may hold spaces: count from its ')'.
             fields = f.read().rsplit(')', 1)[1].split()
     except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) * 1000.0 / \
-        os.sysconf('SC_CLK_TCK')
+        return {}
+    tick = 1000.0 / os.sysconf('SC_CLK_TCK')
+    return {'cpu_ms': (int(fields[11]) + int(fields[12])) * tick,
+            'sys_ms': int(fields[12]) * tick, 'faults': int(fields[7])}
+
+
+def huge_kib(pid):
+    """Anonymous memory of @pid backed by transparent huge pages, in KiB."""
+    try:
+        with open('/proc/%d/smaps_rollup' % pid) as f:
+            for line in f:
+                if line.startswith('AnonHugePages:'):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
 
 
 REPORTED = '/sys/module/page_reporting/parameters/reported_kib'
@@ -258,17 +280,18 @@ REPORTED = '/sys/module/page_reporting/parameters/reported_kib'
 
 def wait_memory_reported(timeout=20.0):
     """On a VM whose kernel hands free memory back to its host (free page
-    reporting), a process gets fresh memory fast or slowly depending on
-    whether the host still backs it: a tenfold difference here, which
-    decides a round more than the programs do.  Waits until the kernel
-    stopped handing back memory, so that no destination starts while the
-    last hop's memory is half handed back.  That does not make the state
-    the same for every destination: QEMU started with preallocated RAM
-    right after such a wait was alternately slow and fast (2.9, 0.3, 1.8,
-    0.2, 1.4, 0.2, 1.4, 0.4 s, whoever started it), so the kinds run in a
-    shuffled order and --prealloc takes fresh memory out of the measured
-    time altogether.  Returns the seconds waited (None where the kernel
-    does not report)."""
+    reporting), waits until no pass of it ran for 1.5 s, and returns the
+    seconds waited (None where the kernel does not report).  This paces
+    the hops more than it settles the host: measured on 12-06, a pass
+    handed back 15-25 MiB every 2-3 s, so a hop's freed memory takes
+    minutes to go back and the wait ends between passes; and touching 1
+    GiB of fresh memory took about 3 s whether reporting ran or was
+    stopped (page_reporting_order=11), while between hops a destination
+    took 0.35 to 1.8 s of CPU for the same 600 MiB.  The host's state,
+    not the reporting, sets how fast a destination gets memory; so the
+    guests hop in a shuffled order, several guests per kind pool their
+    hops, and --prealloc takes fresh memory out of the measured time
+    altogether."""
     if not os.path.exists(REPORTED):
         return None
     t0 = last_change = time.monotonic()
@@ -293,12 +316,36 @@ def host_busy_ms():
     return busy * 1000.0 / os.sysconf('SC_CLK_TCK')
 
 
-def prepare(src, dst, uri, bandwidth, dst_proc=None):
+def hand_over(dst, path):
+    """Listens on @path in the place of the destination QEMU @dst, and
+    gives it the connection the way qmpd gives it one (getfd, then
+    migrate-incoming fd:), on a thread; returns that thread."""
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen(1)
+
+    def run():
+        with listener:
+            conn, _ = listener.accept()
+        with conn:
+            dst.cmd('getfd', fd=conn.fileno(), fdname='migration')
+        dst.cmd('migrate-incoming', uri='fd:migration')
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+def prepare(src, dst, uri, bandwidth, dst_proc=None, handover=False):
     """Sets both sides up for one migration.  With @dst_proc, waits until
-    that destination has started its QEMU ahead."""
+    that destination has started its QEMU ahead.  With @handover, the
+    script takes the connection and hands it to @dst; returns the thread
+    that does (None without)."""
     src.cmd('migrate-set-capabilities', capabilities=[
         {'capability': 'events', 'state': True}])
     src.cmd('migrate-set-parameters', **{'max-bandwidth': bandwidth})
+    if handover:
+        return hand_over(dst, uri[len('unix:'):])
     dst.cmd('migrate-incoming', uri=uri)
     if dst_proc is not None:
         deadline = time.monotonic() + 60
@@ -308,6 +355,7 @@ def prepare(src, dst, uri, bandwidth, dst_proc=None):
             time.sleep(0.01)
         # Answered once qmpd's main loop is back, i.e. QEMU negotiated.
         dst.cmd('query-status')
+    return None
 
 
 def migrate(src, uri):
@@ -339,15 +387,20 @@ def migrate(src, uri):
             'transferred': info.get('ram', {}).get('transferred')}
 
 
+# QEMU alone; "qemu-fd" is given the stream as qmpd gives it (hand_over()).
+QEMU_KINDS = ('qemu', 'qemu-fd')
+
+
 class Chain:
     """One guest of one kind, booted and filled once, then migrated hop
     after hop to a new destination each time.  Between its hops it is
     paused ('stop'), so the other kinds' hops run with it idle."""
 
+    last_end = 0.0  # when the last hop's source ended (monotonic)
+
     def __init__(self, kind, args, tmp):
         self.kind, self.args, self.tmp = kind, args, tmp
-        # "KIND-b": a second guest of the same kind (an A/A comparison).
-        self.base = kind[:-2] if kind.endswith('-b') else kind
+        self.base = base_kind(kind)
         self.log = open(os.path.join(tmp, '%s-log.txt' % kind), 'w')
         self.hops = 0
         d = self._dir()
@@ -373,7 +426,7 @@ class Chain:
             backend = ['-object', 'memory-backend-ram,id=ram0,size=%s,'
                        'prealloc=on' % a.mem, '-machine',
                        'memory-backend=ram0']
-        if self.base == 'qemu':
+        if self.base in QEMU_KINDS:
             return [a.qemu, '-nodefaults', '-no-user-config', '-display',
                     'none', '-machine', 'pc-i440fx-7.2', '-accel', 'tcg',
                     '-cpu', 'qemu64', '-smp', '1', '-m', a.mem] + \
@@ -385,7 +438,7 @@ class Chain:
 
     def _pids(self, proc):
         """The processes doing the work: (qmpd or None, QEMU)."""
-        if self.base == 'qemu':
+        if self.base in QEMU_KINDS:
             return None, proc.pid
         kids = children(proc.pid)
         return proc.pid, int(kids[0]) if kids else None
@@ -412,20 +465,33 @@ class Chain:
                 dst_pids = self._pids(dproc)
                 pids = {'src_qmpd': src_pids[0], 'src_qemu': src_pids[1],
                         'dst_qmpd': dst_pids[0], 'dst_qemu': dst_pids[1]}
-                return {k: cpu_ms(v) for k, v in pids.items() if v}
+                return {k: proc_counts(v) for k, v in pids.items() if v}
 
-            prepare(self.qmp, dqmp, uri, a.bandwidth,
-                    dproc if self.base == 'qmpd-configured' else None)
+            handing = prepare(
+                self.qmp, dqmp, uri, a.bandwidth,
+                dproc if self.base == 'qmpd-configured' else None,
+                handover=self.base == 'qemu-fd')
+            # QEMU alone is up a little earlier before 'migrate' than the
+            # QEMU a configured qmpd starts ahead; --dest-idle evens that.
+            time.sleep(a.dest_idle)
             # A bare qmpd destination starts its QEMU inside the measured
             # time: its whole start-up is counted then, as it should be.
             before, host0 = sample(), host_busy_ms()
             out0 = self.ser.total
+            since = time.monotonic() - Chain.last_end
             fig = migrate(self.qmp, uri)
+            # How long ago the last hop's source ended and freed its RAM.
+            fig['since_last_end_s'] = since
+            if handing is not None:
+                handing.join()
             # What the guest printed meanwhile: how busy it was.
             fig['guest_serial_bytes'] = self.ser.total - out0
             after, host = sample(), host_busy_ms() - host0
-            for k, v in after.items():
-                fig[k + '_cpu_ms'] = v - before.get(k, 0)
+            for k, counts in after.items():
+                for what, v in counts.items():
+                    fig['%s_%s' % (k, what)] = \
+                        v - before.get(k, {}).get(what, 0)
+            fig['dst_qemu_huge_kib'] = huge_kib(self._pids(dproc)[1])
             fig['host_busy_ms'] = host
             fig['reported_wait_s'] = reported_wait
             # The guest goes on counting on the destination.
@@ -437,6 +503,7 @@ class Chain:
         for c in (self.qmp, self.ser):
             c.close()
         stop(self.proc)
+        Chain.last_end = time.monotonic()
         self.proc, self.qmp, self.ser = dproc, dqmp, dser
         return fig
 
@@ -445,6 +512,26 @@ class Chain:
             c.close()
         stop(self.proc)
         self.log.close()
+
+
+# Further guests of one kind are named KIND-b, KIND-c, ... (--guests).
+GUEST_LETTERS = 'bcdefghij'
+
+
+def base_kind(key):
+    """The kind a guest's key names: 'qemu-c' -> 'qemu'."""
+    if len(key) > 2 and key[-2] == '-' and key[-1] in GUEST_LETTERS:
+        return key[:-2]
+    return key
+
+
+def guests_of(results, kind):
+    """The hop lists of every guest of @kind, first guest first."""
+    return [results[k] for k in sorted(results) if base_kind(k) == kind]
+
+
+def pooled(groups):
+    return [r for g in groups for r in g]
 
 
 def median(rows, key):
@@ -457,19 +544,31 @@ def minimum(rows, key):
     return min(vals) if vals else None
 
 
-def interval(a_rows, b_rows, key, diff):
+def interval(a_groups, b_groups, key, diff):
     """95% bootstrap interval of the ratio (or difference) of the two
-    medians: how far the comparison could move with other rounds of the
-    same machine.  Seeded, so a record always renders the same."""
-    a = [r[key] for r in a_rows if r.get(key) is not None]
-    b = [r[key] for r in b_rows if r.get(key) is not None]
-    if len(a) < 5 or len(b) < 5:
+    pooled medians: how far the comparison could move with other rounds
+    of the same machine.  Each side is a list of guests (lists of hops).
+    Hops of one guest are not independent of each other (a guest keeps
+    what it dirties from hop to hop), so where a side has several guests
+    each resample draws guests first, then hops within each drawn guest;
+    with one guest per side it draws hops only.  Seeded, so a record
+    always renders the same."""
+    a = [[r[key] for r in g if r.get(key) is not None] for g in a_groups]
+    b = [[r[key] for r in g if r.get(key) is not None] for g in b_groups]
+    a, b = [g for g in a if g], [g for g in b if g]
+    if sum(map(len, a)) < 5 or sum(map(len, b)) < 5:
         return None
     rng = random.Random(20261206)
+
+    def resample(groups):
+        if len(groups) > 1:
+            groups = rng.choices(groups, k=len(groups))
+        return statistics.median(
+            [v for g in groups for v in rng.choices(g, k=len(g))])
+
     stats = []
     for _ in range(2000):
-        ma = statistics.median(rng.choices(a, k=len(a)))
-        mb = statistics.median(rng.choices(b, k=len(b)))
+        ma, mb = resample(a), resample(b)
         if diff:
             stats.append(ma - mb)
         elif mb:
@@ -478,33 +577,58 @@ def interval(a_rows, b_rows, key, diff):
     return stats[int(0.025 * len(stats))], stats[int(0.975 * len(stats))]
 
 
-def compare(a_rows, b_rows, key, diff, stat=median):
-    """@a_rows against @b_rows on @key as text: the ratio (or difference)
-    of the two statistics, with its 95% interval for medians."""
-    a, b = stat(a_rows, key), stat(b_rows, key)
+def compare(a_groups, b_groups, key, diff, stat=median):
+    """Guests @a_groups against @b_groups on @key as text: the ratio (or
+    difference) of the statistics of their pooled hops, with its 95%
+    interval for medians."""
+    a, b = stat(pooled(a_groups), key), stat(pooled(b_groups), key)
     fmt = (lambda v: '%+.1f ms' % v) if diff else (lambda v: '%.3fx' % v)
     if a is None or b is None:
         return '-'
     text = fmt(a - b) if diff else fmt(a / b if b else float('inf'))
-    iv = interval(a_rows, b_rows, key, diff) if stat is median else None
+    iv = interval(a_groups, b_groups, key, diff) if stat is median else None
     if iv is not None:
         text += ' (95%%: %s to %s)' % (fmt(iv[0]), fmt(iv[1]))
     return text
 
 
-# The metrics the A/A and pooled tables compare.
-MAIN_METRICS = (('wall', 'wall_ms', False, '<= 1.05x'),
-                ('total-time', 'total_ms', False, '<= 1.05x'),
-                ('downtime', 'downtime_ms', True, '<= +5 ms'))
+# What the table of each guest shows.
+GUEST_METRICS = (('wall', 'wall_ms'), ('total-time', 'total_ms'),
+                 ('downtime', 'downtime_ms'),
+                 ('dest. QEMU CPU', 'dst_qemu_cpu_ms'))
+
+
+def render_guests(results, meta):
+    """One row per guest: where several guests of a kind ran, how far
+    they differ from each other, next to how far the kinds differ."""
+    order = meta.get('boot_order', [])
+    lines = ['', 'Each guest on its own (medians of its hops; boot '
+             'position 1 waited longest for its first hop):', '',
+             '| guest | boot position | hops | ' +
+             ' | '.join('%s (ms)' % n for n, _ in GUEST_METRICS) + ' |',
+             '| --- | ---: | ---: |' + ' ---: |' * len(GUEST_METRICS)]
+    fmt = lambda v: '-' if v is None else '%.1f' % v
+    for key in sorted(results):
+        rows = results[key]
+        pos = order.index(key) + 1 if key in order else '-'
+        lines.append('| %s | %s | %d | %s |' % (
+            key, pos, len(rows),
+            ' | '.join(fmt(median(rows, k)) for _, k in GUEST_METRICS)))
+    return lines
 
 
 def render(results, meta):
-    q, r = results.get('qmpd'), results['qemu']
-    qc = results.get('qmpd-configured')
+    q, r = guests_of(results, 'qmpd'), guests_of(results, 'qemu')
+    qc = guests_of(results, 'qmpd-configured')
+    qf = guests_of(results, 'qemu-fd')
     chain = meta.get('method') == 'chain'
+    per_kind = max(len(r), len(q), len(qc), len(qf))
     lines = ['### Run of %s' % meta['date'], '',
-             'Medians of %d round(s). Targets from the issue are reported, '
-             'never asserted.' % meta['rounds'], '',
+             'Medians of %d round(s)%s. Targets from the issue are '
+             'reported, never asserted.' % (
+                 meta['rounds'], ', %d guests per kind, their hops pooled '
+                 '(the intervals resample guests, then hops)' % per_kind
+                 if per_kind > 1 else ''), '',
              '- machine: %s; load average %s at the start, %s at the end '
              '(other work shares the machine: the minimum says what each '
              'does when undisturbed)' % (meta['machine'], meta['load_start'],
@@ -522,18 +646,24 @@ def render(results, meta):
                    'time)'] if q else []) +
                  (['qmpd -> qmpd, configured: the destination was given '
                    'the configuration and started its QEMU before '
-                   '`migrate`, as QEMU\'s destination is'] if qc else []))]
+                   '`migrate`, as QEMU\'s destination is'] if qc else []) +
+                 (['QEMU -> QEMU, fd: the script accepts the connection '
+                   'for the destination QEMU and hands it over as qmpd '
+                   'does (`getfd`, `migrate-incoming fd:`): no qmpd, the '
+                   'same hand-over'] if qf else []))]
     if chain:
         lines.append(
-            '- method: one guest per kind, booted once, migrated hop after '
-            'hop (%d warm-up hop(s) not counted), paused while the other '
-            'kinds hop, the kinds %s in each round; %s s of running before '
+            '- method: each guest booted once, migrated hop after '
+            'hop (%d warm-up hop(s) not counted), paused while the others '
+            'hop, the guests %s in each round; %s s of running before '
             'each hop, then a wait until the kernel stopped handing freed '
             'memory back to the host; serial ports read all the time; the '
-            'end seen by the MIGRATION event'
+            'end seen by the MIGRATION event%s'
             % (meta.get('warmup', 0),
                'shuffled (seed %d)' % meta['seed'] if 'seed' in meta
-               else 'rotated', meta.get('settle_s')))
+               else 'rotated', meta.get('settle_s'),
+               '; %s s between the destination being ready and `migrate`' %
+               meta['dest_idle_s'] if meta.get('dest_idle_s') else ''))
         if 'boot_order' in meta:
             lines.append('- guests booted in the order %s (the first waits '
                          'longest for its first hop)' %
@@ -554,19 +684,22 @@ def render(results, meta):
             'guest mostly waited on its console while qmpd\'s ran its '
             'counter (docs/system/qemu-backend.md): these runs favour QEMU')
     lines += ['',
-              '| metric | statistic | destination | qmpd -> qmpd (ms) | '
-              'QEMU -> QEMU (ms) | ratio / difference | target |',
+              '| metric | statistic | destination | %s (ms) | '
+              'QEMU -> QEMU (ms) | ratio / difference | target |' %
+              ('that kind' if qf else 'qmpd -> qmpd'),
               '| --- | --- | --- | ---: | ---: | ---: | ---: |']
 
     def row(name, key, target, diff=False):
         fmt = lambda v: '-' if v is None else '%.1f' % v
-        for label, rows in (('bare', q), ('configured', qc)):
-            if rows is None:
+        for label, groups in (('bare', q), ('configured', qc),
+                              ('QEMU, fd: hand-over', qf)):
+            if not groups:
                 continue
             for stat, fn in (('median', median), ('min', minimum)):
                 lines.append('| %s | %s | %s | %s | %s | %s | %s |' % (
-                    name, stat, label, fmt(fn(rows, key)), fmt(fn(r, key)),
-                    compare(rows, r, key, diff, fn), target))
+                    name, stat, label, fmt(fn(pooled(groups), key)),
+                    fmt(fn(pooled(r), key)),
+                    compare(groups, r, key, diff, fn), target))
 
     row('wall (migrate to completed)', 'wall_ms', '<= 1.05x')
     row('total-time (QEMU)', 'total_ms', '<= 1.05x')
@@ -576,51 +709,75 @@ def render(results, meta):
         row('qmpd\'s part (wall - total-time)', 'handoff_ms', '-', diff=True)
         row('CPU of the source\'s QEMU', 'src_qemu_cpu_ms', '-')
         row('CPU of the destination\'s QEMU', 'dst_qemu_cpu_ms', '-')
-        for label, rows in (('bare', q), ('configured', qc)):
-            if rows:
+        if any('dst_qemu_faults' in x for x in pooled(r)):
+            row('... of it in the kernel', 'dst_qemu_sys_ms', '-')
+            row('page faults of the destination\'s QEMU (count)',
+                'dst_qemu_faults', '-')
+            row('its RAM in huge pages at the end (KiB)',
+                'dst_qemu_huge_kib', '-')
+        for label, groups in (('bare', q), ('configured', qc)):
+            if groups:
                 lines.append(
                     '| CPU of both qmpd processes | median | %s | %.1f | - '
                     '| - | - |' % (label, statistics.median(
                         [x.get('src_qmpd_cpu_ms', 0) +
-                         x.get('dst_qmpd_cpu_ms', 0) for x in rows])))
-    aa = sorted(k for k in results if k.endswith('-b'))
-    if aa:
-        lines += ['', 'A/A: a second guest of the same kind against the '
-                  'first, in the same run (how far two guests of one kind '
-                  'differ):', '',
-                  '| kind | metric | second guest (ms) | first guest (ms) '
-                  '| ratio / difference |', '| --- | --- | ---: | ---: | ---: |']
-    for kind in aa:
-        a_rows, b_rows = results[kind], results[kind[:-2]]
-        for name, key, diff, _ in MAIN_METRICS:
-            lines.append('| %s | %s | %.1f | %.1f | %s |' % (
-                kind[:-2], name, median(a_rows, key), median(b_rows, key),
-                compare(a_rows, b_rows, key, diff)))
-    if 'qemu-b' in results and 'qmpd-configured-b' in results:
-        a_rows = results['qmpd-configured'] + results['qmpd-configured-b']
-        b_rows = results['qemu'] + results['qemu-b']
-        lines += ['', 'Both guests of each kind together (configured '
-                  'destination):', '',
-                  '| metric | qmpd -> qmpd (ms) | QEMU -> QEMU (ms) | '
-                  'ratio / difference | target |',
-                  '| --- | ---: | ---: | ---: | ---: |']
-        for name, key, diff, target in MAIN_METRICS:
-            lines.append('| %s | %.1f | %.1f | %s | %s |' % (
-                name, median(a_rows, key), median(b_rows, key),
-                compare(a_rows, b_rows, key, diff), target))
+                         x.get('dst_qmpd_cpu_ms', 0)
+                         for x in pooled(groups)])))
+    if per_kind > 1:
+        lines += render_guests(results, meta)
     return '\n'.join(lines) + '\n'
 
 
 RECORD = os.path.join(HERE, 'data', 'qemu-migration.json')
 
 
+def render_across_runs(record):
+    """Every run of the current method (guests migrated hop after hop,
+    serial ports read) together: each guest is one more draw of what a
+    guest of that kind does, whichever run it was in."""
+    lines = []
+    for prealloc in (False, True):
+        runs = [run for run in record['runs']
+                if run['meta'].get('method') == 'chain' and
+                bool(run['meta'].get('prealloc')) == prealloc and
+                guests_of(run['results'], 'qmpd-configured')]
+        q = [g for run in runs
+             for g in guests_of(run['results'], 'qmpd-configured')]
+        r = [g for run in runs for g in guests_of(run['results'], 'qemu')]
+        if not q or not r:
+            continue
+        lines += ['### All runs of this method together (%s)' %
+                  ('preallocated RAM' if prealloc else 'lazily backed RAM'),
+                  '', 'Runs of %s: %d guests per kind, %d and %d hops; the '
+                  'intervals resample guests, then hops.' % (
+                      ', '.join(run['meta']['date'] for run in runs),
+                      len(q), len(pooled(q)), len(pooled(r))), '',
+                  '| metric | qmpd -> qmpd, configured (ms) | QEMU -> QEMU '
+                  '(ms) | ratio / difference | target |',
+                  '| --- | ---: | ---: | ---: | ---: |']
+        for name, key, diff, target in (
+                ('wall', 'wall_ms', False, '<= 1.05x'),
+                ('total-time', 'total_ms', False, '<= 1.05x'),
+                ('downtime', 'downtime_ms', True, '<= +5 ms'),
+                ('CPU of the destination\'s QEMU', 'dst_qemu_cpu_ms', False,
+                 '-'),
+                ('CPU of the source\'s QEMU', 'src_qemu_cpu_ms', False, '-')):
+            lines.append('| %s | %.1f | %.1f | %s | %s |' % (
+                name, median(pooled(q), key), median(pooled(r), key),
+                compare(q, r, key, diff), target))
+        lines.append('')
+    return lines
+
+
 def render_record(record):
-    """The readable results of every recorded run, newest last."""
+    """The readable results of every recorded run, newest last, then the
+    runs with several guests per kind together."""
     parts = [SECTION, '',
              'Rendered from `bench/data/qemu-migration.json`, recorded by '
              '`bench/qemu_migration_bench.py --write-results`.', '']
     for run in record['runs']:
         parts.append(render(run['results'], run['meta']))
+    parts += render_across_runs(record)
     return '\n'.join(parts)
 
 
@@ -649,11 +806,17 @@ def main():
                     help='hops per guest before the measured rounds')
     ap.add_argument('--settle', type=float, default=1.0,
                     help='seconds the resumed guest runs before a hop')
+    ap.add_argument('--dest-idle', type=float, default=0.0,
+                    help='seconds between the destination being ready '
+                    'and "migrate"')
     ap.add_argument('--kinds', default='qmpd,qmpd-configured,qemu',
                     help='comma-separated subset of qmpd,qmpd-configured,'
-                    'qemu (qemu is always run: the ratios need it); KIND-b '
-                    'adds a second guest of KIND, compared with the first '
-                    '(an A/A run: how far two guests of one kind differ)')
+                    'qemu-fd,qemu (qemu is always run: the ratios need it)')
+    ap.add_argument('--guests', type=int, default=1,
+                    help='guests per kind (KIND, KIND-b, KIND-c, ...), '
+                    'their hops pooled: what one guest dirties stays with '
+                    'it from hop to hop, so two guests of one kind can '
+                    'differ as much as the kinds do')
     results.add_record_args(ap, 'qemu-migration.json')
     args = ap.parse_args()
     if results.render_record(args, render_record):
@@ -661,13 +824,16 @@ def main():
     for what in ('qmpd', 'qemu', 'kernel', 'initrd'):
         if not getattr(args, what) or not os.path.exists(getattr(args, what)):
             sys.exit('missing %s: %r' % (what, getattr(args, what)))
-    known = ('qmpd', 'qmpd-configured', 'qemu')
+    known = ('qmpd', 'qmpd-configured', 'qemu-fd', 'qemu')
     asked = args.kinds.split(',')
     for k in asked:
-        if k not in known and not (k.endswith('-b') and k[:-2] in known):
+        if k not in known:
             sys.exit('unknown kind %r' % k)
-    kinds = tuple(k for k in known if k in asked or k == 'qemu') + \
-        tuple(k for k in asked if k.endswith('-b'))
+    if not 1 <= args.guests <= len(GUEST_LETTERS) + 1:
+        sys.exit('--guests: 1 to %d' % (len(GUEST_LETTERS) + 1))
+    kinds = tuple(k + suffix for k in known if k in asked or k == 'qemu'
+                  for suffix in [''] + ['-' + c for c in
+                                        GUEST_LETTERS[:args.guests - 1]])
     rounds = {k: [] for k in kinds}
     load_start = '%.2f' % os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix='qmpd-qmig-') as tmp:
@@ -706,6 +872,7 @@ def main():
         'method': 'chain', 'settle_s': args.settle,
         'warmup': args.warmup, 'serial': 'drained',
         'prealloc': args.prealloc, 'seed': args.seed,
+        'guests': args.guests, 'dest_idle_s': args.dest_idle,
         'boot_order': list(boot_order),
         'load_end': '%.2f' % os.getloadavg()[0],
     }
