@@ -24,6 +24,10 @@ random), prints 'QMPD-GUEST filled', then counts on its serial port.
                 -m MEM (the rest as above)
         destination: the same plus -incoming defer, started beforehand as
                 QEMU needs
+  qemu-fd  QEMU alone as above, except that the script accepts the
+                destination's connection and hands it to the destination
+                QEMU as qmpd does (getfd, migrate-incoming fd:): the
+                hand-over without qmpd, a control
 
 Method.  Each guest (--guests per kind) boots and fills once, then
 migrates hop after hop, each time to a new destination process; each
@@ -731,41 +735,55 @@ def render(results, meta):
 RECORD = os.path.join(HERE, 'data', 'qemu-migration.json')
 
 
+KIND_LABELS = {'qmpd-configured': 'qmpd -> qmpd, configured',
+               'qemu-fd': 'QEMU -> QEMU, fd: hand-over',
+               'qemu': 'QEMU -> QEMU'}
+
+
 def render_across_runs(record):
     """Every run of the current method (guests migrated hop after hop,
     serial ports read) together: each guest is one more draw of what a
     guest of that kind does, whichever run it was in."""
     lines = []
+    qmpd, fd, qemu = 'qmpd-configured', 'qemu-fd', 'qemu'
+    # The last pair is qmpd's own cost: the same hand-over with and
+    # without qmpd.
     for prealloc in (False, True):
-        runs = [run for run in record['runs']
-                if run['meta'].get('method') == 'chain' and
-                bool(run['meta'].get('prealloc')) == prealloc and
-                guests_of(run['results'], 'qmpd-configured')]
-        q = [g for run in runs
-             for g in guests_of(run['results'], 'qmpd-configured')]
-        r = [g for run in runs for g in guests_of(run['results'], 'qemu')]
-        if not q or not r:
-            continue
-        lines += ['### All runs of this method together (%s)' %
-                  ('preallocated RAM' if prealloc else 'lazily backed RAM'),
-                  '', 'Runs of %s: %d guests per kind, %d and %d hops; the '
-                  'intervals resample guests, then hops.' % (
-                      ', '.join(run['meta']['date'] for run in runs),
-                      len(q), len(pooled(q)), len(pooled(r))), '',
-                  '| metric | qmpd -> qmpd, configured (ms) | QEMU -> QEMU '
-                  '(ms) | ratio / difference | target |',
-                  '| --- | ---: | ---: | ---: | ---: |']
-        for name, key, diff, target in (
-                ('wall', 'wall_ms', False, '<= 1.05x'),
-                ('total-time', 'total_ms', False, '<= 1.05x'),
-                ('downtime', 'downtime_ms', True, '<= +5 ms'),
-                ('CPU of the destination\'s QEMU', 'dst_qemu_cpu_ms', False,
-                 '-'),
-                ('CPU of the source\'s QEMU', 'src_qemu_cpu_ms', False, '-')):
-            lines.append('| %s | %.1f | %.1f | %s | %s |' % (
-                name, median(pooled(q), key), median(pooled(r), key),
-                compare(q, r, key, diff), target))
-        lines.append('')
+        for kind, against in ((qmpd, qemu), (fd, qemu), (qmpd, fd)):
+            runs = [run for run in record['runs']
+                    if run['meta'].get('method') == 'chain' and
+                    bool(run['meta'].get('prealloc')) == prealloc and
+                    guests_of(run['results'], kind) and
+                    guests_of(run['results'], against)]
+            q = [g for run in runs for g in guests_of(run['results'], kind)]
+            r = [g for run in runs
+                 for g in guests_of(run['results'], against)]
+            if not q:
+                continue
+            lines += ['### All runs of this method together: %s against '
+                      '%s (%s)' % (KIND_LABELS[kind], KIND_LABELS[against],
+                                   'preallocated RAM' if prealloc else
+                                   'lazily backed RAM'), '',
+                      'Runs of %s: %d and %d guests, %d and %d hops; the '
+                      'intervals resample guests, then hops.' % (
+                          ', '.join(run['meta']['date'] for run in runs),
+                          len(q), len(r), len(pooled(q)), len(pooled(r))),
+                      '',
+                      '| metric | %s (ms) | %s (ms) | ratio / difference | '
+                      'target |' % (KIND_LABELS[kind], KIND_LABELS[against]),
+                      '| --- | ---: | ---: | ---: | ---: |']
+            for name, key, diff, target in (
+                    ('wall', 'wall_ms', False, '<= 1.05x'),
+                    ('total-time', 'total_ms', False, '<= 1.05x'),
+                    ('downtime', 'downtime_ms', True, '<= +5 ms'),
+                    ('CPU of the destination\'s QEMU', 'dst_qemu_cpu_ms',
+                     False, '-'),
+                    ('CPU of the source\'s QEMU', 'src_qemu_cpu_ms', False,
+                     '-')):
+                lines.append('| %s | %.1f | %.1f | %s | %s |' % (
+                    name, median(pooled(q), key), median(pooled(r), key),
+                    compare(q, r, key, diff), target))
+            lines.append('')
     return lines
 
 
