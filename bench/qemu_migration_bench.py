@@ -385,7 +385,6 @@ def migrate(src, uri):
     total = info.get('total-time')
     return {'wall_ms': wall * 1000.0,
             'total_ms': total,
-            'handoff_ms': wall * 1000.0 - total if total else None,
             'downtime_ms': info.get('downtime'),
             'setup_ms': info.get('setup-time'),
             'transferred': info.get('ram', {}).get('transferred')}
@@ -400,7 +399,7 @@ class Chain:
     after hop to a new destination each time.  Between its hops it is
     paused ('stop'), so the other kinds' hops run with it idle."""
 
-    last_end = 0.0  # when the last hop's source ended (monotonic)
+    last_end = None  # when the last hop's source ended (monotonic)
 
     def __init__(self, kind, args, tmp):
         self.kind, self.args, self.tmp = kind, args, tmp
@@ -482,7 +481,8 @@ class Chain:
             # time: its whole start-up is counted then, as it should be.
             before, host0 = sample(), host_busy_ms()
             out0 = self.ser.total
-            since = time.monotonic() - Chain.last_end
+            since = time.monotonic() - Chain.last_end \
+                if Chain.last_end is not None else None
             fig = migrate(self.qmp, uri)
             # How long ago the last hop's source ended and freed its RAM.
             fig['since_last_end_s'] = since
@@ -621,7 +621,15 @@ def render_guests(results, meta):
     return lines
 
 
+def with_part(hop):
+    """@hop with qmpd's part added: the wall time QEMU's own total-time
+    leaves out (for QEMU alone, the monitor's and the event's latency)."""
+    total = hop.get('total_ms')
+    return dict(hop, handoff_ms=hop['wall_ms'] - total if total else None)
+
+
 def render(results, meta):
+    results = {k: [with_part(h) for h in v] for k, v in results.items()}
     q, r = guests_of(results, 'qmpd'), guests_of(results, 'qemu')
     qc = guests_of(results, 'qmpd-configured')
     qf = guests_of(results, 'qemu-fd')
@@ -733,8 +741,6 @@ def render(results, meta):
 
 
 RECORD = os.path.join(HERE, 'data', 'qemu-migration.json')
-
-
 KIND_LABELS = {'qmpd-configured': 'qmpd -> qmpd, configured',
                'qemu-fd': 'QEMU -> QEMU, fd: hand-over',
                'qemu': 'QEMU -> QEMU'}
@@ -788,8 +794,8 @@ def render_across_runs(record):
 
 
 def render_record(record):
-    """The readable results of every recorded run, newest last, then the
-    runs with several guests per kind together."""
+    """The readable results of every recorded run, newest last, then every
+    run of the current method together."""
     parts = [SECTION, '',
              'Rendered from `bench/data/qemu-migration.json`, recorded by '
              '`bench/qemu_migration_bench.py --write-results`.', '']

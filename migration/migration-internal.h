@@ -42,6 +42,13 @@ bool migration_status_is_running(MigrationStatus s);
  */
 void mig_rp_message_encode(guint8 msg[8], uint16_t type, uint32_t value);
 
+/**
+ * migration_sending:
+ * Returns: this process is migrating out: qmpd's own stream, qmpd's part
+ * of a QEMU hand-off, or a cpr-exec of the guest's QEMU.
+ */
+bool migration_sending(void);
+
 /* ---- the source (outgoing.c) ---- */
 
 /** migration_outgoing_running: Returns: an outgoing attempt is live. */

@@ -58,10 +58,15 @@ bool migration_status_is_running(MigrationStatus s)
            s == MIGRATION_STATUS_DEVICE || s == MIGRATION_STATUS_CANCELLING;
 }
 
+bool migration_sending(void)
+{
+    return migration_outgoing_running() || mig_qemu_outgoing_active() ||
+           mig_cpr_qemu_active();
+}
+
 bool migration_is_active(void)
 {
-    return migration_outgoing_running() || migration_incoming_running() ||
-           mig_qemu_outgoing_active() || mig_cpr_qemu_active();
+    return migration_sending() || migration_incoming_running();
 }
 
 /*

@@ -201,8 +201,7 @@ bool migration_set_parameters_from_kv(const char *kv, GError **errp)
  */
 static bool capabilities_fixed(void)
 {
-    return migration_outgoing_running() || mig_qemu_outgoing_active() ||
-           mig_cpr_qemu_active() || migration_incoming_stream_arrived();
+    return migration_sending() || migration_incoming_stream_arrived();
 }
 
 bool migration_set_capabilities(const MigrationCapabilityStatusList *list,
