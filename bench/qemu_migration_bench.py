@@ -36,10 +36,13 @@ each, not counted), and a guest waits paused while the others hop.  The
 boot order is shuffled too and recorded.  Before a hop the guest runs
 --settle seconds, then the script waits until the host took back the
 memory the last hop freed (wait_memory_reported()).  Every serial port
-is read all the time (see Serial).  Both sources get the same
-parameters (max-bandwidth --bandwidth, default downtime-limit, the
-"events" capability) through QMP (qmpd forwards them to its QEMU); both
-destinations listen with migrate-incoming on a unix socket.
+is read all the time (see Serial).  With --warm-host, the script
+touches and frees that much memory right before 'migrate', so the
+destination takes memory its host already backs (warm_host()).  Both
+sources get the same parameters (max-bandwidth --bandwidth, default
+downtime-limit, the "events" capability) through QMP (qmpd forwards
+them to its QEMU); both destinations listen with migrate-incoming on a
+unix socket.
 
 Measured from the 'migrate' command to the MIGRATION event 'completed'
 on the source: 'wall'.  Also QEMU's own total-time and downtime from
@@ -62,6 +65,7 @@ standard library only.
 import argparse
 import datetime
 import json
+import mmap
 import os
 import platform
 import random
@@ -287,15 +291,14 @@ def wait_memory_reported(timeout=20.0):
     reporting), waits until no pass of it ran for 1.5 s, and returns the
     seconds waited (None where the kernel does not report).  This paces
     the hops more than it settles the host: measured on 12-06, a pass
-    handed back 15-25 MiB every 2-3 s, so a hop's freed memory takes
-    minutes to go back and the wait ends between passes; and touching 1
-    GiB of fresh memory took about 3 s whether reporting ran or was
-    stopped (page_reporting_order=11), while between hops a destination
-    took 0.35 to 1.8 s of CPU for the same 600 MiB.  The host's state,
-    not the reporting, sets how fast a destination gets memory; so the
-    guests hop in a shuffled order, several guests per kind pool their
-    hops, and --prealloc takes fresh memory out of the measured time
-    altogether."""
+    handed back 15-25 MiB every 2-3 s, so the wait ends between passes;
+    and touching 1 GiB of fresh memory took about 3 s whether reporting
+    ran or was stopped (page_reporting_order=11), while between hops a
+    destination took 0.35 to 1.8 s of CPU for the same 600 MiB.  Memory
+    a process freed went cold within 2-3 s (see warm_host()).
+    So the guests hop in a shuffled order, several guests per kind pool
+    their hops, and --warm-host or --prealloc take the host's backing
+    speed out of the measured time."""
     if not os.path.exists(REPORTED):
         return None
     t0 = last_change = time.monotonic()
@@ -308,6 +311,29 @@ def wait_memory_reported(timeout=20.0):
             now = f.read()
         if now != last:
             last, last_change = now, time.monotonic()
+    return time.monotonic() - t0
+
+
+def warm_host(mib):
+    """Touches @mib MiB of fresh memory and frees it again; returns the
+    seconds that took.  On this VM memory a process freed goes cold
+    within 2-3 s, and the next process to touch it pays about 2 s of CPU
+    per GiB for the host to back it again; touched again within a second,
+    640 MiB took 0.05 s (measured on 12-06).  A destination that takes
+    its RAM right after this gets memory its host already backs, as a
+    process does on a host that leaves freed memory backed (bare metal,
+    say): the host's backing speed, which swings tenfold between days,
+    leaves the measured time.  How long this took is itself a reading of
+    that speed."""
+    t0 = time.monotonic()
+    size = mib << 20
+    # Private: mmap's default for -1 is shared memory, which takes no
+    # transparent huge pages.
+    with mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS) \
+            as m:
+        m.madvise(mmap.MADV_HUGEPAGE)
+        for off in range(0, size, mmap.PAGESIZE):
+            m[off] = 1
     return time.monotonic() - t0
 
 
@@ -477,6 +503,7 @@ class Chain:
             # QEMU alone is up a little earlier before 'migrate' than the
             # QEMU a configured qmpd starts ahead; --dest-idle evens that.
             time.sleep(a.dest_idle)
+            warmed = warm_host(a.warm_host) if a.warm_host else None
             # A bare qmpd destination starts its QEMU inside the measured
             # time: its whole start-up is counted then, as it should be.
             before, host0 = sample(), host_busy_ms()
@@ -498,6 +525,8 @@ class Chain:
             fig['dst_qemu_huge_kib'] = huge_kib(self._pids(dproc)[1])
             fig['host_busy_ms'] = host
             fig['reported_wait_s'] = reported_wait
+            if warmed is not None:
+                fig['warm_host_s'] = warmed
             # The guest goes on counting on the destination.
             dser.wait_for('QMPD-COUNTER', 60)
             dqmp.cmd('stop')
@@ -680,13 +709,7 @@ def render(results, meta):
             lines.append('- guests booted in the order %s (the first waits '
                          'longest for its first hop)' %
                          ', '.join(meta['boot_order']))
-        lines.append(
-            '- guest RAM: %s' %
-            ('`memory-backend-ram,prealloc=on`: every destination backs '
-             'all its RAM before `migrate`, so no fresh memory is taken '
-             'during the migration' if meta.get('prealloc') else
-             'QEMU\'s default (taken as the migration writes it: the '
-             'host\'s speed at backing fresh memory is part of the figures)'))
+        lines.append('- guest RAM: ' + RAM_SETUPS[ram_setup(meta)][1] % meta)
     else:
         lines.append(
             '- method: a fresh boot per round, the kinds rotated; the '
@@ -740,6 +763,31 @@ def render(results, meta):
     return '\n'.join(lines) + '\n'
 
 
+# How a destination's RAM gets backed: (title, how a run's notes say it).
+RAM_SETUPS = {
+    'lazy': ('lazily backed RAM',
+             'QEMU\'s default (taken as the migration writes it: the '
+             'host\'s speed at backing fresh memory is part of the '
+             'figures)'),
+    'warm': ('lazily backed RAM, host memory warmed',
+             'QEMU\'s default, and right before `migrate` the script '
+             'touched and freed %(warm_host_mib)d MiB (warm_host()), so '
+             'the destination takes memory its host already backs, as on '
+             'a host that leaves freed memory backed'),
+    'prealloc': ('preallocated RAM',
+                 '`memory-backend-ram,prealloc=on`: every destination '
+                 'backs all its RAM before `migrate`, so no fresh memory '
+                 'is taken during the migration'),
+}
+
+
+def ram_setup(meta):
+    """Which of RAM_SETUPS a run used."""
+    if meta.get('prealloc'):
+        return 'prealloc'
+    return 'warm' if meta.get('warm_host_mib') else 'lazy'
+
+
 RECORD = os.path.join(HERE, 'data', 'qemu-migration.json')
 KIND_LABELS = {'qmpd-configured': 'qmpd -> qmpd, configured',
                'qemu-fd': 'QEMU -> QEMU, fd: hand-over',
@@ -754,11 +802,11 @@ def render_across_runs(record):
     qmpd, fd, qemu = 'qmpd-configured', 'qemu-fd', 'qemu'
     # The last pair is qmpd's own cost: the same hand-over with and
     # without qmpd.
-    for prealloc in (False, True):
+    for setup in RAM_SETUPS:
         for kind, against in ((qmpd, qemu), (fd, qemu), (qmpd, fd)):
             runs = [run for run in record['runs']
                     if run['meta'].get('method') == 'chain' and
-                    bool(run['meta'].get('prealloc')) == prealloc and
+                    ram_setup(run['meta']) == setup and
                     guests_of(run['results'], kind) and
                     guests_of(run['results'], against)]
             q = [g for run in runs for g in guests_of(run['results'], kind)]
@@ -768,8 +816,7 @@ def render_across_runs(record):
                 continue
             lines += ['### All runs of this method together: %s against '
                       '%s (%s)' % (KIND_LABELS[kind], KIND_LABELS[against],
-                                   'preallocated RAM' if prealloc else
-                                   'lazily backed RAM'), '',
+                                   RAM_SETUPS[setup][0]), '',
                       'Runs of %s: %d and %d guests, %d and %d hops; the '
                       'intervals resample guests, then hops.' % (
                           ', '.join(run['meta']['date'] for run in runs),
@@ -833,6 +880,10 @@ def main():
     ap.add_argument('--dest-idle', type=float, default=0.0,
                     help='seconds between the destination being ready '
                     'and "migrate"')
+    ap.add_argument('--warm-host', type=int, default=0, metavar='MIB',
+                    help='right before each migrate, touch and free MIB '
+                    'MiB of fresh memory, so that destinations get memory '
+                    'the host already backs (see warm_host())')
     ap.add_argument('--kinds', default='qmpd,qmpd-configured,qemu',
                     help='comma-separated subset of qmpd,qmpd-configured,'
                     'qemu-fd,qemu (qemu is always run: the ratios need it)')
@@ -853,6 +904,9 @@ def main():
     for k in asked:
         if k not in known:
             sys.exit('unknown kind %r' % k)
+    if args.warm_host and args.prealloc:
+        sys.exit('--warm-host is for lazily backed RAM: --prealloc backs '
+                 'all of it before migrate anyway')
     if not 1 <= args.guests <= len(GUEST_LETTERS) + 1:
         sys.exit('--guests: 1 to %d' % (len(GUEST_LETTERS) + 1))
     kinds = tuple(k + suffix for k in known if k in asked or k == 'qemu'
@@ -897,6 +951,7 @@ def main():
         'warmup': args.warmup, 'serial': 'drained',
         'prealloc': args.prealloc, 'seed': args.seed,
         'guests': args.guests, 'dest_idle_s': args.dest_idle,
+        'warm_host_mib': args.warm_host,
         'boot_order': list(boot_order),
         'load_end': '%.2f' % os.getloadavg()[0],
     }
