@@ -797,7 +797,15 @@ KIND_LABELS = {'qmpd-configured': 'qmpd -> qmpd, configured',
 def render_across_runs(record):
     """Every run of the current method (guests migrated hop after hop,
     serial ports read) together: each guest is one more draw of what a
-    guest of that kind does, whichever run it was in."""
+    guest of that kind does, whichever run it was in.  Returns the
+    summary (one row per comparison and RAM setup, which
+    docs/system/migration.md reads) and the full tables."""
+    summary = ['### Summary: every run of this method together', '',
+               'Medians, with the 95% interval of the ratio (or difference); '
+               'the intervals resample guests, then hops.', '',
+               '| comparison | guest RAM | guests (hops) per kind | wall | '
+               'total-time | downtime |',
+               '| --- | --- | ---: | ---: | ---: | ---: |']
     lines = []
     qmpd, fd, qemu = 'qmpd-configured', 'qemu-fd', 'qemu'
     # The last pair is qmpd's own cost: the same hand-over with and
@@ -825,6 +833,7 @@ def render_across_runs(record):
                       '| metric | %s (ms) | %s (ms) | ratio / difference | '
                       'target |' % (KIND_LABELS[kind], KIND_LABELS[against]),
                       '| --- | ---: | ---: | ---: | ---: |']
+            compared = {}
             for name, key, diff, target in (
                     ('wall', 'wall_ms', False, '<= 1.05x'),
                     ('total-time', 'total_ms', False, '<= 1.05x'),
@@ -833,11 +842,17 @@ def render_across_runs(record):
                      False, '-'),
                     ('CPU of the source\'s QEMU', 'src_qemu_cpu_ms', False,
                      '-')):
+                compared[key] = compare(q, r, key, diff)
                 lines.append('| %s | %.1f | %.1f | %s | %s |' % (
                     name, median(pooled(q), key), median(pooled(r), key),
-                    compare(q, r, key, diff), target))
+                    compared[key], target))
             lines.append('')
-    return lines
+            summary.append('| %s against %s | %s | %d (%d) | %s | %s | %s |'
+                           % (KIND_LABELS[kind], KIND_LABELS[against],
+                              RAM_SETUPS[setup][0], len(q), len(pooled(q)),
+                              compared['wall_ms'], compared['total_ms'],
+                              compared['downtime_ms']))
+    return summary + [''] + lines
 
 
 def render_record(record):
